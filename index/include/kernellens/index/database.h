@@ -1,0 +1,128 @@
+#pragma once
+// A thin RAII layer over SQLite. sqlite3.h stays out of this header; handles are opaque.
+
+#include <kernellens/index/result.h>
+
+#include <QByteArray>
+#include <QString>
+#include <QVariant>
+
+#include <memory>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kl {
+
+class Database;
+
+class Statement
+{
+public:
+    Statement() = default;
+    Statement(Statement &&) noexcept;
+    Statement &operator=(Statement &&) noexcept;
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+    ~Statement();
+
+    bool isValid() const { return m_stmt != nullptr; }
+
+    // Parameters are 1-based, as in SQLite.
+    Statement &bind(int index, qint64 value);
+    Statement &bind(int index, int value) { return bind(index, qint64(value)); }
+    Statement &bind(int index, double value);
+    Statement &bind(int index, const QString &value);   // NULL when value.isNull()
+    Statement &bind(int index, const QByteArray &value); // blob; NULL when value.isNull()
+    Statement &bind(int index, const char *utf8) = delete;
+    Statement &bindNull(int index);
+    Statement &bindVariant(int index, const QVariant &value);
+
+    // One step. Returns true when a row is available, false when done; the Result carries
+    // SQLite's message with the statement text when the step fails.
+    Result<bool> step();
+    // Runs to completion, expecting no rows, then resets.
+    Status exec();
+    void reset();
+
+    int columnCount() const;
+    bool isNull(int column) const;
+    qint64 int64(int column) const;
+    double real(int column) const;
+    QString text(int column) const;
+    QByteArray blob(int column) const;
+    QVariant value(int column) const;
+    QString columnName(int column) const;
+
+private:
+    friend class Database;
+    Statement(sqlite3_stmt *stmt, sqlite3 *db);
+    Status fail(int rc) const;
+    sqlite3_stmt *m_stmt = nullptr;
+    sqlite3 *m_db = nullptr;
+};
+
+class Database
+{
+public:
+    enum class Mode { ReadOnly, ReadWrite };
+
+    Database() = default;
+    Database(Database &&) noexcept;
+    Database &operator=(Database &&) noexcept;
+    ~Database();
+
+    // Opens (creating in ReadWrite mode) the file, in WAL mode with foreign keys on.
+    // ":memory:" gives a private in-memory database for tests.
+    static Result<Database> open(const QString &path, Mode mode);
+
+    bool isOpen() const { return m_db != nullptr; }
+    QString path() const { return m_path; }
+
+    Status exec(const QString &sql);          // one or several statements, no rows
+    Result<Statement> prepare(const QString &sql);
+    // A scalar from the first column of the first row, or a null QVariant when there is none.
+    Result<QVariant> scalar(const QString &sql, const QVariantList &params = {});
+
+    qint64 lastInsertRowId() const;
+    int changes() const;
+
+    // Nested calls join the outermost transaction (savepoints would make batches slower).
+    Status begin();
+    Status commit();
+    Status rollback();
+    bool inTransaction() const { return m_depth > 0; }
+
+private:
+    sqlite3 *m_db = nullptr;
+    QString m_path;
+    int m_depth = 0;
+};
+
+// Rolls back unless commit() was called: a failed batch never leaves half its rows behind.
+class Transaction
+{
+public:
+    explicit Transaction(Database &db) : m_db(db) { m_status = m_db.begin(); }
+    ~Transaction()
+    {
+        if (m_status.isOk() && !m_done)
+            (void)m_db.rollback();
+    }
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    Status status() const { return m_status; }
+    Status commit()
+    {
+        m_done = true;
+        return m_status.isOk() ? m_db.commit() : m_status;
+    }
+
+private:
+    Database &m_db;
+    Status m_status;
+    bool m_done = false;
+};
+
+} // namespace kl

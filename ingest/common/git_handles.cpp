@@ -1,0 +1,32 @@
+#include "git_handles.h"
+
+#include <mutex>
+
+namespace kl::git {
+
+void ensureInitialized()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { git_libgit2_init(); });
+}
+
+Status error(const QString &context, int rc)
+{
+    const git_error *e = git_error_last();
+    const QString detail = e && e->message ? QString::fromUtf8(e->message).trimmed()
+                                           : QStringLiteral("libgit2 error %1").arg(rc);
+    return Status::error(context + QStringLiteral(": ") + detail);
+}
+
+Result<Repository> openRepository(const QString &path)
+{
+    ensureInitialized();
+    git_repository *raw = nullptr;
+    const int rc = git_repository_open_ext(&raw, path.toUtf8().constData(),
+                                           GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+    if (rc != 0)
+        return error(path + QStringLiteral(": not a git repository"), rc);
+    return Repository(raw);
+}
+
+} // namespace kl::git
