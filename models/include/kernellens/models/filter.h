@@ -1,0 +1,23 @@
+#pragma once
+// The filters shared by every analysis, the GUI's filter bar and the CLI's options.
+
+#include <QDate>
+#include <QString>
+
+namespace kl::models {
+
+enum class Period { Release, Month, Quarter };
+
+struct Filter
+{
+    QDate since;              // inclusive; null = open
+    QDate until;              // inclusive; null = open
+    QString subsystem;        // MAINTAINERS section name; empty = all
+    QString list;             // mailing list name; empty = all
+    QString release;          // a release tag (coverage: which release; empty = latest)
+    QString compareRelease;   // coverage diff base; empty = none
+    Period period = Period::Release;
+    int top = 50;             // ranked lists (friction)
+};
+
+} // namespace kl::models
