@@ -1,0 +1,30 @@
+#pragma once
+// MAINTAINERS and binding inventory per release. Called by `ingest git` once the `releases`
+// rows of a git source exist: for every release of that source not yet analysed, reads the tree
+// at the tag and stores
+//   - the MAINTAINERS sections, their fields, patterns and people (maint_* tables),
+//   - the path -> sections mapping of every file of the release (maint_path_sections),
+//   - the binding inventory (bound headers, helpers, abstraction modules, bindings:: references,
+//     exported C symbols, second-language drivers) attributed to sections (cov_* tables).
+// Unchanged blobs between releases are analysed once (cache per blob oid). The table layout is
+// documented in docs/coverage.md.
+
+#include <kernellens/index/job.h>
+#include <kernellens/index/result.h>
+
+#include <QString>
+
+namespace kl {
+class Store;
+}
+
+namespace kl::ingest {
+
+// Analyses every release of `gitSourceId` that has no inventory yet. Idempotent: a rerun after
+// Ctrl-C resumes with the first release not committed. A release without rust/ yields an empty
+// inventory (coverage 0), not an error; a tree without MAINTAINERS falls back to directory-based
+// subsystems.
+Status analyzeReleaseTrees(Store &store, qint64 gitSourceId, const QString &repositoryPath,
+                           const JobContext &ctx);
+
+} // namespace kl::ingest
