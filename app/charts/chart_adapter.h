@@ -1,0 +1,98 @@
+#pragma once
+// The one chart adapter. Every chart KernelLens shows or writes (GUI views, PNG/SVG export,
+// the HTML and PDF reports) goes through these functions, so a report and the GUI draw the
+// same report::Chart the same way. Qt Charts stays behind this header: callers get a QChart
+// to put in a QChartView, or finished SVG/PNG/painter output, and never build series
+// themselves (Qt Charts is deprecated from Qt 6.10 on; only this adapter would change).
+//
+// Conventions of report::Chart as drawn here:
+//  - categories are the x axis (releases, months, quarters), in order;
+//  - Line, StackedArea, Bar, StackedBar: one series per legend entry, one value per category,
+//    NaN for "no value" (a line skips it, a bar is left out);
+//  - HeatMap: one series per row (e.g. a subsystem), one value per column (category); cells
+//    with NaN are drawn empty;
+//  - percent = true: values are fractions (0.25 = 25 %). Values above 1.5 are taken as being
+//    percentages already, so a builder that writes 25 for 25 % still draws right.
+//
+// All functions need a QApplication (Qt Charts items are QGraphicsWidgets). Headless callers
+// (the CLI's report module) create one on the "offscreen" platform.
+
+#include <kernellens/models/report.h>
+
+#include <QByteArray>
+#include <QColor>
+#include <QFont>
+#include <QImage>
+#include <QList>
+#include <QPointF>
+#include <QRectF>
+#include <QSize>
+#include <QString>
+
+#include <functional>
+
+class QPainter;
+class QPalette;
+QT_BEGIN_NAMESPACE
+class QChart;
+QT_END_NAMESPACE
+
+namespace kl::charts {
+
+struct Theme
+{
+    bool isDark = false;
+    QColor background;      // chart background (also the SVG/PNG page)
+    QColor plotBackground;  // inside the axes
+    QColor foreground;      // titles, labels, legend text
+    QColor grid;            // grid lines
+    QColor axis;            // axis lines
+    QList<QColor> palette;  // series colours, in order, cycled
+    QColor heatLow;         // heat map colour scale, low → high
+    QColor heatHigh;
+    QColor heatEmpty;       // heat map cell with no value
+    QFont font;             // base font; titles are drawn bold and larger
+
+    static Theme light();
+    static Theme dark();
+    // Light or dark depending on the palette's window colour, with the palette's text colours.
+    static Theme fromPalette(const QPalette &palette);
+    QColor seriesColor(int index) const;
+};
+
+// What the pointer is over, for "values on hover".
+struct HoverInfo
+{
+    bool active = false;     // false: the pointer left the item (hide the tooltip)
+    QString series;          // series (heat map: row) name
+    QString category;        // x category
+    double value = 0;        // the series' own value (not the stacked total)
+    QString text;            // ready to show: "v6.12 · Rust: 20,576"
+};
+using HoverHandler = std::function<void(const HoverInfo &)>;
+
+// Builds a QChart for the spec. The caller owns it (hand it to QChartView::setChart, which
+// takes ownership). Animations are off; the chart is themed and has its axes, legend and title.
+// onHover, when set, is called as the pointer enters and leaves points, bars and cells.
+QChart *createChart(const report::Chart &spec, const Theme &theme, const HoverHandler &onHover = {});
+
+// Restyles a chart made by createChart (e.g. when the GUI palette switches light/dark).
+void applyTheme(QChart *chart, const Theme &theme);
+
+// Draws the spec into `target` on any painter: a QImage, a QSvgGenerator or a QPdfWriter page.
+// The output is vector on vector devices (text stays text).
+void renderTo(QPainter &painter, const QRectF &target, const report::Chart &spec, const Theme &theme);
+// Draws an existing chart (e.g. the one a view shows) the same way, for "export as PNG/SVG".
+void renderTo(QPainter &painter, const QRectF &target, QChart *chart);
+
+// A standalone SVG document (UTF-8, with the XML prolog) of `size` logical pixels.
+QByteArray renderSvg(const report::Chart &spec, QSize size, const Theme &theme);
+QByteArray renderSvg(QChart *chart, QSize size);
+// A raster image of size × devicePixelRatio pixels, filled with the theme background.
+QImage renderImage(const report::Chart &spec, QSize size, const Theme &theme, qreal devicePixelRatio = 1.0);
+QImage renderImage(QChart *chart, QSize size, qreal devicePixelRatio = 1.0);
+
+// "20,576", "41.3 %", "–" for NaN; how hover text and heat map cells print a value.
+QString formatValue(double value, const report::Chart &spec);
+
+} // namespace kl::charts
