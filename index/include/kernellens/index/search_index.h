@@ -2,7 +2,11 @@
 // Full-text search over messages and commit messages, on Xapian. Xapian headers stay in the
 // .cpp; every Xapian exception is caught there and returned as a Status.
 // Query syntax follows public-inbox/lore: s: f: t: c: a: l: m: b: nq: q: dfn: d:, phrases,
-// AND/OR/NOT, wildcards.
+// AND/OR/NOT, wildcards (see docs/search.md).
+//
+// Threading: a SearchIndex object is used by one thread at a time. prepare() is the exception:
+// it touches no database and may run on any number of worker threads at once, so ingest can
+// tokenise in parallel and leave only the store to the single writer.
 
 #include <kernellens/index/result.h>
 
@@ -37,7 +41,7 @@ struct SearchHit
     SearchDocument::Kind kind = SearchDocument::Kind::Message;
     qint64 rowId = 0;
     double relevance = 0;       // Xapian's percent, 0..100
-    QDateTime date;
+    QDateTime date;             // UTC; invalid when the document had none
     QString subject;
     QString from;
     QString messageId;
@@ -49,7 +53,33 @@ enum class SearchOrder { Relevance, NewestFirst, OldestFirst };
 struct SearchResults
 {
     QList<SearchHit> hits;
-    qint64 estimatedTotal = 0;
+    qint64 estimatedTotal = 0;  // exact when small; Xapian's estimate otherwise
+};
+
+// Search behaviour beyond the order; defaults are what `kernellens-cli search` uses.
+struct SearchOptions
+{
+    SearchOrder order = SearchOrder::NewestFirst;
+    // Treat the last word as a prefix (search-as-you-type in the GUI).
+    bool partial = false;
+};
+
+// A document already turned into Xapian terms and values. Opaque; made by SearchIndex::prepare().
+class PreparedSearchDocument
+{
+public:
+    PreparedSearchDocument();
+    PreparedSearchDocument(PreparedSearchDocument &&) noexcept;
+    PreparedSearchDocument &operator=(PreparedSearchDocument &&) noexcept;
+    ~PreparedSearchDocument();
+
+    SearchDocument::Kind kind() const;
+    qint64 rowId() const;
+
+private:
+    friend class SearchIndex;
+    struct Impl;
+    std::unique_ptr<Impl> d;
 };
 
 class SearchIndex
@@ -61,21 +91,39 @@ public:
     SearchIndex &operator=(SearchIndex &&) noexcept;
     ~SearchIndex();
 
+    // ReadWrite creates the database when missing; ReadOnly fails on a missing one, never
+    // blocks on a writer, and sees each commit() of the writer at its next search().
     static Result<SearchIndex> open(const QString &path, Mode mode);
+
+    QString path() const;
+
+    // Tokenises a document (the expensive part of indexing). Thread-safe; no database needed.
+    static Result<PreparedSearchDocument> prepare(const SearchDocument &document);
 
     // Adding a document with the same kind and rowId replaces it.
     Status add(const SearchDocument &document);
+    Status add(PreparedSearchDocument &&document);
     Status remove(SearchDocument::Kind kind, qint64 rowId);
+    // Makes everything added so far durable and visible to readers. Xapian may also flush on
+    // its own between commits; re-adding the same documents after a crash is harmless.
     Status commit();
+    // -1 when the database cannot be read.
     qint64 documentCount() const;
 
+    // An invalid query (unbalanced quotes, a bad d: date, ...) is an error Status naming the
+    // query, never an exception.
     Result<SearchResults> search(const QString &query, int offset, int limit,
                                  SearchOrder order = SearchOrder::NewestFirst) const;
+    Result<SearchResults> search(const QString &query, int offset, int limit,
+                                 const SearchOptions &options) const;
 
 private:
     SearchIndex();
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+// The form a Message-ID is indexed and looked up in: no angle brackets or surrounding space.
+QString normalizeMessageId(const QString &messageId);
 
 } // namespace kl
