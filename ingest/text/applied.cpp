@@ -1,0 +1,178 @@
+// "Applied" replies: b4 ty ("Applied, thanks!\n\n[1/2] subject\n      commit: 0123abcd") and the
+// hand-written forms maintainers use ("Applied to linux-kbuild.", "Applied to `rust-next` --
+// thanks everyone!", "Queued, thanks", "Thanks, applied to perf-tools.").
+//
+// Precision matters more than recall here (an applied notice marks a patch accepted), so a
+// notice line must begin a sentence with a capital ("Applied ...", "Thanks, applied ..."), must
+// not be a question, must not be quoted, and after the verb may only come the object ("series",
+// "(1-4)", "this"), a destination ("to X", "into X") or the end of the sentence. "This applied
+// cleanly", "It does not apply", "applied on top of v6.1 and tested" never fire.
+
+#include <kernellens/ingest/mailtext.h>
+
+#include "lines_p.h"
+
+#include <QRegularExpression>
+
+namespace kl::text {
+namespace {
+
+using detail::Line;
+
+const QRegularExpression &noticeStart()
+{
+    // Optional "Thanks, " / "Thank you! " / "I've " before the verb. The verb must start with a
+    // capital unless something precedes it.
+    static const QRegularExpression re(QStringLiteral(
+        "^(?:(?:(?:Thanks|Thank you|Thx)[,!.]*\\s+(?:I(?:'ve| have)\\s+)?|(?:I(?:'ve| have)|We(?:'ve| have))\\s+)"
+        "(?<lverb>applied|queued|picked up|pushed|merged)|(?<verb>Applied|Queued|Picked up|Pushed|Merged|APPLIED))\\b(?<rest>.*)$"));
+    return re;
+}
+
+const QRegularExpression &objectWords()
+{
+    // What may stand between the verb and the destination.
+    static const QRegularExpression re(QStringLiteral(
+        "^\\s*(?:\\([^)]*\\)|the\\s+whole\\s+series|the\\s+series|series|this|it|them|these|both|all|all\\s+patches|"
+        "the\\s+patch(?:es)?|patch(?:es)?\\s+[\\d,\\s-]+(?:and\\s+\\d+)?|early|now|v\\d+|[\\d]+-[\\d]+)(?=[\\s,.!;:]|$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+
+const QRegularExpression &destination()
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*(?:to|into)(?:\\s+(?<where>.*))?$"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+
+const QRegularExpression &b4Entry()
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*\\[(\\d{1,4})(?:/\\d{1,4})?\\]\\s+(.+?)\\s*$"));
+    return re;
+}
+
+const QRegularExpression &b4Commit()
+{
+    // "      commit: 0123abcd", or the link form "      https://git.kernel.org/.../c/0123abcd"
+    static const QRegularExpression re(QStringLiteral(
+        "^\\s+(?:commit:\\s*(?<sha>[0-9a-f]{7,40})|https?://\\S+/(?:c|commit)/(?:\\?id=)?(?<lsha>[0-9a-f]{7,40}))\\s*$"));
+    return re;
+}
+
+// The branch named after "to": `rust-next`, linux-kbuild/for-next, "arm64 (for-next/fixes)",
+// "the kbuild tree". Stops at the end of the clause.
+QString readBranch(QString where)
+{
+    where = where.trimmed();
+    if (where.startsWith(u'`')) {
+        const qsizetype close = where.indexOf(u'`', 1);
+        if (close > 1)
+            return where.mid(1, close - 1);
+    }
+    static const QRegularExpression clauseEnd(QStringLiteral("(?:[,!;]|\\.(?:\\s|$)|\\s+(?:--|\\x{2014}|\\x{2013}|-)\\s|\\s+(?:--|\\x{2014})$|\\s+(?:thanks|thank|with|for|so|as|early|because|after|and)\\b)"),
+                                              QRegularExpression::CaseInsensitiveOption);
+    const auto m = clauseEnd.match(where);
+    if (m.hasMatch())
+        where.truncate(m.capturedStart());
+    where = where.trimmed();
+    while (where.endsWith(u'.') || where.endsWith(u':'))
+        where.chop(1);
+    where.remove(u'`');
+    where.remove(u'"');
+    if (where.count(u' ') >= 5)
+        where = where.left(where.indexOf(u' '));
+    return where.trimmed();
+}
+
+// Whether `rest` (what follows the verb) ends the notice properly; fills `branch`.
+bool acceptRest(QString rest, const QStringView nextLine, QString &branch)
+{
+    for (int guard = 0; guard < 4; ++guard) {
+        const auto m = objectWords().match(rest);
+        if (!m.hasMatch())
+            break;
+        rest = rest.mid(m.capturedLength());
+    }
+    if (const auto d = destination().match(rest); d.hasMatch()) {
+        QString where = d.captured(u"where");
+        if (where.trimmed().isEmpty())
+            where = nextLine.trimmed().toString(); // "Applied to\n`rust-next` -- thanks!"
+        branch = readBranch(where);
+        return !branch.isEmpty();
+    }
+    const QString t = rest.trimmed();
+    if (t.isEmpty())
+        return true;
+    const QChar c = t[0];
+    if (c == u',' || c == u'.' || c == u'!' || c == u';' || c == u':' || c == QChar(0x2014) || c == QChar(0x2013))
+        return true;
+    if (t.startsWith(u"--") || t.startsWith(u"- ") || t.startsWith(u"(") || t.startsWith(QLatin1String("thanks"), Qt::CaseInsensitive))
+        return true;
+    return false;
+}
+
+} // namespace
+
+AppliedNotice parseAppliedNotice(const QString &ownText)
+{
+    AppliedNotice notice;
+    const QList<Line> lines = detail::splitLines(ownText);
+    const qsizetype n = lines.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QStringView raw = lines[i].text;
+        if (detail::isQuoted(raw))
+            continue;
+        const QStringView l = raw.trimmed();
+        if (!notice.applied) {
+            if (l.isEmpty() || l.endsWith(u'?'))
+                continue;
+            const auto m = noticeStart().match(l);
+            if (!m.hasMatch())
+                continue;
+            const QStringView next = i + 1 < n ? lines[i + 1].text : QStringView();
+            QString branch;
+            if (!acceptRest(m.captured(u"rest"), next, branch))
+                continue;
+            notice.applied = true;
+            notice.branch = branch;
+            continue;
+        }
+    }
+    // b4's summary: "[1/2] subject" then an indented "commit: sha" (or a link ending in the sha).
+    for (qsizetype i = 0; i + 1 < n; ++i) {
+        const auto e = b4Entry().match(lines[i].text);
+        if (!e.hasMatch() || detail::isQuoted(lines[i].text))
+            continue;
+        const auto c = b4Commit().match(lines[i + 1].text);
+        if (!c.hasMatch())
+            continue;
+        AppliedCommit commit;
+        commit.index = e.captured(1).toInt();
+        commit.subject = e.captured(2);
+        commit.commit = c.captured(u"sha").isEmpty() ? c.captured(u"lsha") : c.captured(u"sha");
+        notice.commits.append(commit);
+        ++i;
+    }
+    if (!notice.commits.isEmpty())
+        notice.applied = true;
+    return notice;
+}
+
+QString changeId(const QString &text)
+{
+    // b4 writes "change-id: YYYYMMDD-topic-<12 hex>" in the cover letter's footer; Gerrit's
+    // "Change-Id: I..." is something else and does not match the date.
+    static const QRegularExpression re(QStringLiteral("^change-id:[ \\t]*(\\d{8}-\\S+)[ \\t]*$"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    for (const Line &line : detail::splitLines(text)) {
+        if (!line.text.startsWith(u"change-id:", Qt::CaseInsensitive))
+            continue;
+        const auto m = re.match(line.text);
+        if (m.hasMatch())
+            return m.captured(1);
+    }
+    return QString();
+}
+
+} // namespace kl::text
