@@ -24,7 +24,8 @@ const QRegularExpression &noticeStart()
     // Optional "Thanks, " / "Thank you! " / "I've " before the verb. The verb must start with a
     // capital unless something precedes it.
     static const QRegularExpression re(QStringLiteral(
-        "^(?:(?:(?:Thanks|Thank you|Thx)[,!.]*\\s+(?:I(?:'ve| have)\\s+)?|(?:I(?:'ve| have)|We(?:'ve| have))\\s+)"
+        "^(?:(?:So|OK|Ok|Now|Also),?\\s+)?"
+        "(?:(?:(?:Thanks|Thank you|Thx)[,!.]*\\s+(?:I(?:'ve| have)?\\s+)?|(?:I(?:'ve| have)?|We(?:'ve| have)?)\\s+|(?:Patch|Series|The series|The patch)\\s+)"
         "(?<lverb>applied|queued|picked up|pushed|merged)|(?<verb>Applied|Queued|Picked up|Pushed|Merged|APPLIED))\\b(?<rest>.*)$"));
     return re;
 }
@@ -70,7 +71,7 @@ QString readBranch(QString where)
         if (close > 1)
             return where.mid(1, close - 1);
     }
-    static const QRegularExpression clauseEnd(QStringLiteral("(?:[,!;]|\\.(?:\\s|$)|\\s+(?:--|\\x{2014}|\\x{2013}|-)\\s|\\s+(?:--|\\x{2014})$|\\s+(?:thanks|thank|with|for|so|as|early|because|after|and)\\b)"),
+    static const QRegularExpression clauseEnd(QStringLiteral("(?:[,!;]|\\.(?:\\s|$)|\\s+(?:--|\\x{2014}|\\x{2013}|-)\\s|\\s+(?:--|\\x{2014})$|\\s+(?:thanks|thank|with|for|so|as|early|now|because|after|and)\\b)"),
                                               QRegularExpression::CaseInsensitiveOption);
     const auto m = clauseEnd.match(where);
     if (m.hasMatch())
@@ -80,8 +81,6 @@ QString readBranch(QString where)
         where.chop(1);
     where.remove(u'`');
     where.remove(u'"');
-    if (where.count(u' ') >= 5)
-        where = where.left(where.indexOf(u' '));
     return where.trimmed();
 }
 
@@ -99,6 +98,11 @@ bool acceptRest(QString rest, const QStringView nextLine, QString &branch)
         if (where.trimmed().isEmpty())
             where = nextLine.trimmed().toString(); // "Applied to\n`rust-next` -- thanks!"
         branch = readBranch(where);
+        // "applied to v6.14-rc7 and tested" names a base to test on, not a destination; a long
+        // phrase after "to" is prose, not a branch.
+        static const QRegularExpression versionBase(QStringLiteral("^v?\\d+\\.\\d+"));
+        if (versionBase.match(branch).hasMatch() || branch.count(u' ') >= 3)
+            return false;
         return !branch.isEmpty();
     }
     const QString t = rest.trimmed();

@@ -399,6 +399,12 @@ void TestMailText::applied_data()
     QTest::newRow("lowercase wrapped sentence") << s("so the series\napplied to my tree without conflicts") << false << QString() << QString();
     QTest::newRow("applied on top is testing") << s("Applied on top of v6.1 and tested, works.") << false << QString() << QString();
     QTest::newRow("applied cleanly start") << s("Applied cleanly here.") << false << QString() << QString();
+    QTest::newRow("I applied") << s("I applied this to linux-kbuild now. Thanks.") << true << s("linux-kbuild") << QString();
+    QTest::newRow("so I applied") << s("So, I applied to linux-kbuild with Miguel's Ack now.") << true << s("linux-kbuild") << QString();
+    QTest::newRow("patch applied") << s("patch applied.") << false << QString() << QString();
+    QTest::newRow("Patch applied") << s("Patch applied.") << true << QString() << QString();
+    QTest::newRow("tester applied to a version") << s("I applied the patches to v6.14-rc7 and did a quick pass") << false << QString() << QString();
+    QTest::newRow("prose after to") << s("Patches applied to an unstable branch are accepted pending review") << false << QString() << QString();
     QTest::newRow("empty") << QString() << false << QString() << QString();
 }
 
