@@ -1,0 +1,232 @@
+#include "backends.h"
+
+// Each backend is switched on here once its implementation has landed in the tree (the header
+// alone is not enough: it may be a contract ahead of its code). Keep these in step with the tree.
+#define KL_GUI_HAVE_MAIL_INGEST 0
+#define KL_GUI_HAVE_MAIL_READER 0
+#define KL_GUI_HAVE_GIT_INGEST 0
+#define KL_GUI_HAVE_ADOPTION 0
+#define KL_GUI_HAVE_COVERAGE 0
+#define KL_GUI_HAVE_FRICTION 0
+#define KL_GUI_HAVE_ONBOARDING 0
+
+#if KL_GUI_HAVE_MAIL_INGEST || KL_GUI_HAVE_MAIL_READER
+#include <kernellens/ingest/mail_ingest.h>
+#endif
+#if KL_GUI_HAVE_GIT_INGEST
+#include <kernellens/ingest/git_ingest.h>
+#endif
+#if KL_GUI_HAVE_ADOPTION
+#include <kernellens/models/adoption.h>
+#endif
+#if KL_GUI_HAVE_COVERAGE
+#include <kernellens/models/coverage.h>
+#endif
+#if KL_GUI_HAVE_FRICTION
+#include <kernellens/models/friction.h>
+#endif
+#if KL_GUI_HAVE_ONBOARDING
+#include <kernellens/models/onboarding.h>
+#endif
+
+namespace kl::gui {
+
+QString analysisName(Analysis analysis)
+{
+    switch (analysis) {
+    case Analysis::Adoption: return QStringLiteral("adoption");
+    case Analysis::Coverage: return QStringLiteral("coverage");
+    case Analysis::Friction: return QStringLiteral("friction");
+    case Analysis::Onboarding: return QStringLiteral("onboarding");
+    }
+    return {};
+}
+
+bool analysisAvailable(Analysis analysis)
+{
+    switch (analysis) {
+    case Analysis::Adoption: return KL_GUI_HAVE_ADOPTION;
+    case Analysis::Coverage: return KL_GUI_HAVE_COVERAGE;
+    case Analysis::Friction: return KL_GUI_HAVE_FRICTION;
+    case Analysis::Onboarding: return KL_GUI_HAVE_ONBOARDING;
+    }
+    return false;
+}
+
+Result<report::Section> computeAnalysis(Analysis analysis, Store &store, const models::Filter &filter)
+{
+    (void)store;
+    (void)filter;
+    switch (analysis) {
+    case Analysis::Adoption:
+#if KL_GUI_HAVE_ADOPTION
+        return models::adoptionSection(store, filter);
+#else
+        break;
+#endif
+    case Analysis::Coverage:
+#if KL_GUI_HAVE_COVERAGE
+        return models::coverageSection(store, filter);
+#else
+        break;
+#endif
+    case Analysis::Friction:
+#if KL_GUI_HAVE_FRICTION
+        return models::frictionSection(store, filter);
+#else
+        break;
+#endif
+    case Analysis::Onboarding:
+#if KL_GUI_HAVE_ONBOARDING
+        return models::onboardingSection(store, filter);
+#else
+        break;
+#endif
+    }
+    return Status::error(QStringLiteral("the %1 analysis is not built yet").arg(analysisName(analysis)));
+}
+
+bool mailIngestAvailable() { return KL_GUI_HAVE_MAIL_INGEST; }
+bool gitIngestAvailable() { return KL_GUI_HAVE_GIT_INGEST; }
+bool messageReaderAvailable() { return KL_GUI_HAVE_MAIL_READER; }
+
+Result<QString> runMailIngest(Store &store, const QString &listName, const QStringList &sources,
+                              const JobContext &ctx)
+{
+#if KL_GUI_HAVE_MAIL_INGEST
+    ingest::MailIngestOptions options;
+    options.listName = listName;
+    options.sources = sources;
+    auto summary = ingest::ingestMail(store, options, ctx);
+    if (!summary)
+        return summary.status();
+    return QStringLiteral("%1 messages added, %2 already stored, %3 warnings, %4 threads in %5 s")
+        .arg(summary->messagesAdded)
+        .arg(summary->alreadyStored)
+        .arg(summary->warnings)
+        .arg(summary->threads)
+        .arg(summary->seconds, 0, 'f', 1);
+#else
+    (void)store, (void)listName, (void)sources, (void)ctx;
+    return Status::error(QStringLiteral("mail ingest is not built yet"));
+#endif
+}
+
+Result<QString> runGitIngest(Store &store, const QString &source, const QString &branch,
+                             const JobContext &ctx)
+{
+#if KL_GUI_HAVE_GIT_INGEST
+    ingest::GitIngestOptions options;
+    options.source = source;
+    options.branch = branch;
+    auto summary = ingest::ingestGit(store, options, ctx);
+    if (!summary)
+        return summary.status();
+    return QStringLiteral("git history ingested");
+#else
+    (void)store, (void)source, (void)branch, (void)ctx;
+    return Status::error(QStringLiteral("git ingest is not built yet"));
+#endif
+}
+
+Result<MessageText> readMessage(Store &store, qint64 messageRowId)
+{
+#if KL_GUI_HAVE_MAIL_READER
+    auto view = ingest::readMessage(store, messageRowId);
+    if (!view)
+        return view.status();
+    MessageText text;
+    text.id = view->id;
+    text.messageId = view->messageId;
+    text.from = view->from;
+    text.to = view->to;
+    text.cc = view->cc;
+    text.subject = view->subject;
+    text.date = view->date;
+    text.list = view->list;
+    text.body = view->body;
+    text.attachments = view->attachments;
+    return text;
+#else
+    // Until the raw reader lands, show what the store keeps: the decoded own and quoted text.
+    auto stmt = store.db().prepare(QStringLiteral(
+        "SELECT m.msgid, COALESCE(i.name, ''), COALESCE(i.email, ''), m.subject, m.date, l.name, "
+        "b.own_text, b.quoted_text FROM messages m JOIN lists l ON l.id = m.list_id "
+        "LEFT JOIN identities i ON i.id = m.from_identity "
+        "LEFT JOIN message_bodies b ON b.message_id = m.id WHERE m.id = ?"));
+    if (!stmt)
+        return stmt.status().withContext(QStringLiteral("message %1").arg(messageRowId));
+    stmt->bind(1, messageRowId);
+    auto row = stmt->step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return Status::error(QStringLiteral("message %1: not in the store").arg(messageRowId));
+    MessageText text;
+    text.id = messageRowId;
+    text.messageId = stmt->text(0);
+    const QString name = stmt->text(1);
+    const QString email = stmt->text(2);
+    text.from = name.isEmpty() ? email : QStringLiteral("%1 <%2>").arg(name, email);
+    text.subject = stmt->text(3);
+    if (!stmt->isNull(4))
+        text.date = QDateTime::fromSecsSinceEpoch(stmt->int64(4), Qt::UTC);
+    text.list = stmt->text(5);
+    const QString own = QString::fromUtf8(qUncompress(stmt->blob(6)));
+    const QString quoted = QString::fromUtf8(qUncompress(stmt->blob(7)));
+    text.body = own;
+    if (!quoted.isEmpty()) {
+        QStringList lines = quoted.split(QLatin1Char('\n'));
+        for (QString &line : lines)
+            if (!line.startsWith(QLatin1Char('>')))
+                line.prepend(QStringLiteral("> "));
+        text.body = lines.join(QLatin1Char('\n')) + QStringLiteral("\n\n") + own;
+    }
+    return text;
+#endif
+}
+
+static Result<QList<ThreadNode>> threadNodes(Store &store, const QString &where, qint64 key)
+{
+    auto stmt = store.db().prepare(
+        QStringLiteral("SELECT COALESCE(n.message_id, 0), n.depth, COALESCE(i.name, ''), "
+                       "COALESCE(i.email, ''), COALESCE(m.subject, ''), m.date FROM thread_nodes n "
+                       "LEFT JOIN messages m ON m.id = n.message_id "
+                       "LEFT JOIN identities i ON i.id = m.from_identity WHERE ")
+        + where + QStringLiteral(" ORDER BY n.position"));
+    if (!stmt)
+        return stmt.status();
+    stmt->bind(1, key);
+    QList<ThreadNode> nodes;
+    while (true) {
+        auto row = stmt->step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            break;
+        ThreadNode node;
+        node.messageRowId = stmt->int64(0);
+        node.depth = int(stmt->int64(1));
+        const QString name = stmt->text(2);
+        node.from = name.isEmpty() ? stmt->text(3) : name;
+        node.subject = node.messageRowId ? stmt->text(4) : QStringLiteral("(message not in the archive)");
+        if (!stmt->isNull(5))
+            node.date = QDateTime::fromSecsSinceEpoch(stmt->int64(5), Qt::UTC);
+        nodes.append(node);
+    }
+    return nodes;
+}
+
+Result<QList<ThreadNode>> loadThread(Store &store, qint64 threadId)
+{
+    return threadNodes(store, QStringLiteral("n.thread_id = ?"), threadId);
+}
+
+Result<QList<ThreadNode>> loadThreadOf(Store &store, qint64 messageRowId)
+{
+    return threadNodes(store,
+                       QStringLiteral("n.thread_id = (SELECT thread_id FROM messages WHERE id = ?)"),
+                       messageRowId);
+}
+
+} // namespace kl::gui

@@ -1,0 +1,180 @@
+#include "table_panel.h"
+
+#include <kernellens/models/table_model.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace kl::gui {
+
+TablePanel::TablePanel(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter rows…"));
+    m_filter->setClearButtonEnabled(true);
+    layout->addWidget(m_filter);
+
+    m_model = new models::TableModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(models::TableModel::SortRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterKeyColumn(-1);
+        m_proxy->setFilterFixedString(text);
+    });
+
+    m_view = new QTableView(this);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionsMovable(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    layout->addWidget(m_view, 1);
+
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setForegroundRole(QPalette::PlaceholderText);
+    m_note->hide();
+    layout->addWidget(m_note);
+
+    auto *copy = new QAction(tr("Copy"), m_view);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, &TablePanel::copySelection);
+    m_view->addAction(copy);
+
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu menu(this);
+        menu.addAction(tr("Copy"), this, &TablePanel::copySelection);
+        menu.addAction(tr("Export Table as CSV…"), this, &TablePanel::exportInteractively);
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    Q_EMIT rowSelected(sourceRow(current));
+            });
+    connect(m_view, &QTableView::activated, this,
+            [this](const QModelIndex &index) { Q_EMIT rowActivated(sourceRow(index)); });
+}
+
+void TablePanel::setTable(const report::Table &table)
+{
+    m_model->setTable(table);
+    m_note->setText(table.note);
+    m_note->setVisible(!table.note.isEmpty());
+    m_view->resizeColumnsToContents();
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        if (m_view->columnWidth(c) > 420)
+            m_view->setColumnWidth(c, 420);
+}
+
+const report::Table &TablePanel::table() const
+{
+    return m_model->table();
+}
+
+void TablePanel::sortByColumnKey(const QString &key, Qt::SortOrder order)
+{
+    const int column = table().columnIndex(key);
+    if (column >= 0)
+        m_view->sortByColumn(column, order);
+}
+
+void TablePanel::hideColumnKey(const QString &key)
+{
+    const int column = table().columnIndex(key);
+    if (column >= 0)
+        m_view->setColumnHidden(column, true);
+}
+
+void TablePanel::setColumnFilter(const QString &key, const QString &value)
+{
+    const int column = table().columnIndex(key);
+    m_filter->clear();
+    if (column < 0 || value.isEmpty()) {
+        m_proxy->setFilterKeyColumn(-1);
+        m_proxy->setFilterRegularExpression(QString());
+        return;
+    }
+    m_proxy->setFilterKeyColumn(column);
+    m_proxy->setFilterRegularExpression(
+        QRegularExpression(QLatin1Char('^') + QRegularExpression::escape(value) + QLatin1Char('$'),
+                           QRegularExpression::CaseInsensitiveOption));
+}
+
+int TablePanel::visibleRowCount() const
+{
+    return m_proxy->rowCount();
+}
+
+QVariantList TablePanel::sourceRow(const QModelIndex &proxyIndex) const
+{
+    const QModelIndex source = m_proxy->mapToSource(proxyIndex);
+    if (!source.isValid() || source.row() >= table().rows.size())
+        return {};
+    return table().rows.at(source.row());
+}
+
+void TablePanel::copySelection() const
+{
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QStringList lines;
+    for (const QModelIndex &row : rows) {
+        QStringList cells;
+        for (int c = 0; c < m_proxy->columnCount(); ++c)
+            if (!m_view->isColumnHidden(c))
+                cells.append(m_proxy->index(row.row(), c).data().toString());
+        lines.append(cells.join(QLatin1Char('\t')));
+    }
+    QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+}
+
+bool TablePanel::exportCsv(const QString &path, QString *error) const
+{
+    const QByteArray csv = report::toCsv(table()).toUtf8();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size() || !file.commit()) {
+        if (error)
+            *error = tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void TablePanel::exportInteractively()
+{
+    const QString base = table().id.isEmpty() ? QStringLiteral("table") : table().id;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Table as CSV"), base + QStringLiteral(".csv"),
+                                                      tr("CSV file (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !exportCsv(path, &error))
+        QMessageBox::warning(this, tr("Export Table"), error);
+}
+
+} // namespace kl::gui
