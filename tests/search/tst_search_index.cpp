@@ -209,6 +209,10 @@ void TestSearchIndex::queries_data()
     QTest::newRow("pure NOT") << "NOT l:linux-kbuild" << L{4, -1};
     QTest::newRow("parentheses") << "(f:ojeda OR f:kees) AND d:2024.." << L{3};
     QTest::newRow("love hate") << "+rust -nak" << L{1, -1};
+    QTest::newRow("XOR") << "s:kconfig XOR crash" << L{4};
+    QTest::newRow("NEAR") << "crashing NEAR/6 menuconfig" << L{3};
+    QTest::newRow("capitalised not stemmed") << "b:Crashing" << L{3};
+    QTest::newRow("lower case stemmed") << "b:crashing" << L{3, 4};
     QTest::newRow("acceptance tags.sh from ojeda") << "s:\"tags.sh\" AND f:ojeda" << L{1};
     // phrases and wildcards
     QTest::newRow("phrase in body") << "\"lazy dog\"" << L{6};
