@@ -8,9 +8,12 @@
 #include <kernellens/models/report.h>
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QJsonValue>
 #include <QStringList>
 #include <QTextStream>
+
+#include <memory>
 
 namespace kl::cli {
 
@@ -48,6 +51,11 @@ struct Context
 bool parseOrExit(Context &ctx, QCommandLineParser &parser, const QStringList &args, int &exitCode);
 
 using Command = int (*)(Context &, const QStringList &args);
+
+// The process's application object: a QCoreApplication, except for `report --format html|pdf`
+// where the kernellens-render module creates a QApplication on the offscreen platform
+// (cmd_report.cpp). Call it first in main, before anything else touches Qt.
+std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv);
 
 // One file per subcommand.
 int ingestGit(Context &, const QStringList &args);

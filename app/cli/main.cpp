@@ -82,7 +82,8 @@ QString usageText()
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // `report --format html|pdf` needs its application object from the render module (cmd_report.cpp).
+    const auto app = kl::cli::createApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("kernellens-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("KernelLens"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KERNELLENS_VERSION));

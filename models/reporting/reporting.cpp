@@ -1,0 +1,182 @@
+#include <kernellens/models/reporting.h>
+
+#include <QDateTime>
+#include <QRegularExpression>
+#include <QTimeZone>
+
+// Section builders are wired in here as their analyses land (see docs/report-schema.md).
+
+namespace kl::models {
+
+namespace {
+
+struct SectionInfo
+{
+    const char *id;
+    const char *title;
+    const char *whatToIngest;
+};
+
+const SectionInfo kSections[] = {
+    {"adoption", "Adoption",
+     "ingest a kernel git repository (kernellens-cli ingest git DIR) to chart files, lines, commits and "
+     "authors per language and release"},
+    {"coverage", "Binding coverage",
+     "ingest a kernel git repository with release tags and MAINTAINERS (kernellens-cli ingest git DIR)"},
+    {"friction", "Friction",
+     "ingest a mailing-list archive (kernellens-cli ingest mail --list NAME DIR)"},
+    {"onboarding", "Onboarding",
+     "ingest a kernel git repository and a mailing-list archive"},
+};
+
+QString shortValue(const QString &value)
+{
+    static const QRegularExpression oid(QStringLiteral("^[0-9a-f]{40}([0-9a-f]{24})?$"));
+    if (oid.match(value).hasMatch())
+        return value.left(12);
+    if (value.size() > 60)
+        return value.left(59) + QChar(0x2026);
+    return value;
+}
+
+Result<report::Section> buildSection(Store &store, const QString &id, const Filter &filter)
+{
+    Q_UNUSED(store);
+    Q_UNUSED(filter);
+    for (const auto &s : kSections)
+        if (id == QLatin1String(s.id))
+            return noDataSection(id, QString::fromUtf8(s.whatToIngest));
+    return Status::error(QStringLiteral("unknown report section '%1'").arg(id));
+}
+
+} // namespace
+
+QStringList reportSectionIds()
+{
+    QStringList ids;
+    for (const auto &s : kSections)
+        ids << QString::fromLatin1(s.id);
+    return ids;
+}
+
+report::Section noDataSection(const QString &id, const QString &whatToIngest)
+{
+    report::Section section;
+    section.id = id;
+    section.title = id;
+    for (const auto &s : kSections)
+        if (id == QLatin1String(s.id))
+            section.title = QString::fromUtf8(s.title);
+    section.method = QStringLiteral("No data: ") + whatToIngest + QLatin1Char('.');
+    return section;
+}
+
+QString describeFilter(const Filter &filter)
+{
+    QStringList parts;
+    if (!filter.subsystem.isEmpty())
+        parts << QStringLiteral("subsystem ") + filter.subsystem;
+    if (!filter.list.isEmpty())
+        parts << QStringLiteral("list ") + filter.list;
+    if (filter.since.isValid() || filter.until.isValid())
+        parts << QStringLiteral("%1 … %2")
+                     .arg(filter.since.isValid() ? filter.since.toString(Qt::ISODate) : QStringLiteral("start"),
+                          filter.until.isValid() ? filter.until.toString(Qt::ISODate) : QStringLiteral("now"));
+    if (!filter.release.isEmpty() && !filter.compareRelease.isEmpty())
+        parts << QStringLiteral("%1 → %2").arg(filter.compareRelease, filter.release);
+    else if (!filter.release.isEmpty())
+        parts << QStringLiteral("release ") + filter.release;
+    return parts.join(QStringLiteral(" · "));
+}
+
+Result<QList<report::Input>> reportInputs(Store &store)
+{
+    auto sources = store.db().prepare(QStringLiteral(
+        "SELECT id, kind, location, label, last_run_at FROM sources ORDER BY kind, location, label"));
+    if (!sources)
+        return sources.status().withContext(QStringLiteral("report inputs"));
+    auto marks = store.db().prepare(QStringLiteral(
+        "SELECT key, value FROM watermarks WHERE source_id = ?1 ORDER BY key"));
+    if (!marks)
+        return marks.status().withContext(QStringLiteral("report inputs"));
+    QList<report::Input> inputs;
+    while (true) {
+        auto row = sources->step();
+        if (!row)
+            return row.status().withContext(QStringLiteral("report inputs"));
+        if (!row.value())
+            break;
+        report::Input input;
+        const qint64 id = sources->int64(0);
+        input.kind = sources->text(1);
+        input.location = sources->text(2);
+        input.label = sources->text(3);
+        QStringList summary;
+        marks->reset();
+        marks->bind(1, id);
+        int shown = 0, total = 0;
+        while (true) {
+            auto mark = marks->step();
+            if (!mark)
+                return mark.status().withContext(QStringLiteral("report inputs: source %1").arg(input.location));
+            if (!mark.value())
+                break;
+            ++total;
+            // Epoch-per-key sources can have hundreds of watermarks; the first few tell the story.
+            if (shown < 8) {
+                summary << marks->text(0) + QLatin1Char(' ') + shortValue(marks->text(1));
+                ++shown;
+            }
+        }
+        if (total > shown)
+            summary << QStringLiteral("… %1 more").arg(total - shown);
+        if (!sources->isNull(4))
+            summary << QStringLiteral("last run ")
+                           + QDateTime::fromSecsSinceEpoch(sources->int64(4), Qt::UTC)
+                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+        input.watermark = summary.isEmpty() ? QStringLiteral("not ingested yet") : summary.join(QStringLiteral(" · "));
+        inputs << input;
+    }
+    return inputs;
+}
+
+Result<report::Report> buildReport(Store &store, const ReportOptions &options, QStringList *warnings)
+{
+    report::Report report;
+    const QString scope = describeFilter(options.filter);
+    report.title = options.title.isEmpty()
+                       ? (scope.isEmpty() ? QStringLiteral("KernelLens report")
+                                          : QStringLiteral("KernelLens report — ") + scope)
+                       : options.title;
+    report.generated = QDateTime::currentDateTimeUtc();
+    auto inputs = reportInputs(store);
+    if (!inputs)
+        return inputs.status();
+    report.inputs = inputs.value();
+    const QStringList wanted = options.sections.isEmpty() ? reportSectionIds() : options.sections;
+    for (const QString &id : wanted) {
+        if (!reportSectionIds().contains(id))
+            return Status::error(QStringLiteral("unknown report section '%1' (known: %2)")
+                                     .arg(id, reportSectionIds().join(QStringLiteral(", "))));
+    }
+    for (const QString &id : reportSectionIds()) {
+        if (!wanted.contains(id))
+            continue;
+        auto section = buildSection(store, id, options.filter);
+        if (section) {
+            report.sections << section.value();
+            continue;
+        }
+        if (section.status().isCancelled())
+            return section.status();
+        const QString message = section.status().withContext(QStringLiteral("report section %1").arg(id)).message();
+        if (warnings)
+            *warnings << message;
+        report::Section failed = noDataSection(id, QString());
+        failed.method = QStringLiteral("Not available: ") + section.errorMessage();
+        report.sections << failed;
+    }
+    return report;
+}
+
+} // namespace kl::models
