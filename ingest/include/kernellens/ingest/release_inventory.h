@@ -27,4 +27,15 @@ namespace kl::ingest {
 Status analyzeReleaseTrees(Store &store, qint64 gitSourceId, const QString &repositoryPath,
                            const JobContext &ctx);
 
+struct ReleaseInventoryOptions
+{
+    int directoryDepth = 2;                          // subsystems of trees without MAINTAINERS
+    QString languageTag = QStringLiteral("RUST");    // "[RUST]" sections, the RUST section
+    QString languageSuffix = QStringLiteral(".rs");  // second-language files
+    QString languageDirectory = QStringLiteral("rust/");
+};
+
+Status analyzeReleaseTrees(Store &store, qint64 gitSourceId, const QString &repositoryPath,
+                           const JobContext &ctx, const ReleaseInventoryOptions &options);
+
 } // namespace kl::ingest
