@@ -121,6 +121,25 @@ bool acceptRest(QString rest, const QStringView nextLine, QString &branch)
 AppliedNotice parseAppliedNotice(const QString &ownText)
 {
     AppliedNotice notice;
+    // Most mail says nothing of the kind: look for the verbs before splitting into lines.
+    // The verb stands near the start of its line ("So, thanks, I've applied"): test that window
+    // for the stems before running the expression, which most lines would fail anyway.
+    static const QStringList verbs = {QStringLiteral("pplied"), QStringLiteral("PPLIED"), QStringLiteral("ueued"),
+                                      QStringLiteral("icked up"), QStringLiteral("ushed"), QStringLiteral("erged")};
+    auto mentionsVerb = [](QStringView line) {
+        line = line.left(48);
+        // Every verb ends in "ed" (or "ED"): a plain scan rejects most lines without a search.
+        bool ed = false;
+        for (qsizetype i = 1; i < line.size() && !ed; ++i)
+            ed = (line[i] == u'd' && line[i - 1] == u'e') || (line[i] == u'D' && line[i - 1] == u'E');
+        if (!ed)
+            return false;
+        for (const QString &verb : verbs) {
+            if (line.contains(verb))
+                return true;
+        }
+        return false;
+    };
     const QList<Line> lines = detail::splitLines(ownText);
     const qsizetype n = lines.size();
     for (qsizetype i = 0; i < n; ++i) {
@@ -129,7 +148,7 @@ AppliedNotice parseAppliedNotice(const QString &ownText)
             continue;
         const QStringView l = raw.trimmed();
         if (!notice.applied) {
-            if (l.isEmpty() || l.endsWith(u'?'))
+            if (l.isEmpty() || l.endsWith(u'?') || !mentionsVerb(l))
                 continue;
             const auto m = noticeStart().match(l);
             if (!m.hasMatch())
@@ -145,6 +164,8 @@ AppliedNotice parseAppliedNotice(const QString &ownText)
     }
     // b4's summary: "[1/2] subject" then an indented "commit: sha" (or a link ending in the sha).
     for (qsizetype i = 0; i + 1 < n; ++i) {
+        if (!lines[i].text.trimmed().startsWith(u'['))
+            continue;
         const auto e = b4Entry().match(lines[i].text);
         if (!e.hasMatch() || detail::isQuoted(lines[i].text))
             continue;
@@ -169,10 +190,19 @@ QString changeId(const QString &text)
     // "Change-Id: I..." is something else and does not match the date.
     static const QRegularExpression re(QStringLiteral("^change-id:[ \\t]*(\\d{8}-\\S+)[ \\t]*$"),
                                        QRegularExpression::CaseInsensitiveOption);
-    for (const Line &line : detail::splitLines(text)) {
-        if (!line.text.startsWith(u"change-id:", Qt::CaseInsensitive))
+    const QStringView all(text);
+    // Find "hange-" case-sensitively (fast), then check the whole key at a line start.
+    for (qsizetype stem = all.indexOf(u"hange-"); stem >= 0; stem = all.indexOf(u"hange-", stem + 1)) {
+        const qsizetype at = stem - 1;
+        if (at < 0 || (at > 0 && all[at - 1] != u'\n') || !all.mid(at).startsWith(u"change-id:", Qt::CaseInsensitive))
             continue;
-        const auto m = re.match(line.text);
+        qsizetype end = all.indexOf(u'\n', at);
+        if (end < 0)
+            end = all.size();
+        QStringView line = all.mid(at, end - at);
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        const auto m = re.match(line);
         if (m.hasMatch())
             return m.captured(1);
     }

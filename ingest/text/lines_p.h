@@ -18,7 +18,7 @@ struct Line
 inline QList<Line> splitLines(QStringView text)
 {
     QList<Line> lines;
-    lines.reserve(text.count(u'\n') + 1);
+    lines.reserve(text.size() / 48 + 4); // about a mail line's length; the list grows if not
     qsizetype start = 0;
     while (start <= text.size()) {
         qsizetype end = text.indexOf(u'\n', start);

@@ -64,6 +64,15 @@ bool parseCandidate(QStringView line, Candidate &out)
 {
     if (line.isEmpty() || !line[0].isLetter())
         return false;
+    // Cheap test before the expression: a key is short and ends at the first colon.
+    const qsizetype colon = line.left(64).indexOf(u':');
+    if (colon < 1)
+        return false;
+    for (qsizetype i = 1; i < colon; ++i) {
+        const QChar c = line[i];
+        if (!(c.isLetterOrNumber() || c == u'-' || c == u' ' || c == u'\t'))
+            return false;
+    }
     const auto m = trailerLine().match(line);
     if (!m.hasMatch())
         return false;
