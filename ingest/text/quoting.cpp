@@ -55,6 +55,13 @@ bool endsAttribution(QStringView line)
     return t.startsWith(u"* ") && t.endsWith(u"]:");
 }
 
+bool isSnipMarker(QStringView line)
+{
+    const QStringView t = line.trimmed();
+    return t == u"[...]" || t == u"[..]" || t == u"..." || t == u"[ ... ]" || t == u"[snip]" || t == u"<snip>"
+        || t == u"[ snip ]" || t == u"<...>";
+}
+
 bool isOutlookSeparator(QStringView line)
 {
     const QStringView t = line.trimmed();
@@ -105,9 +112,14 @@ SplitBody splitQuoted(const QString &plainText)
         const bool blockStart = i == 0 || !detail::isQuoted(lines[i - 1].text) || inDiff[i - 1];
         if (!blockStart)
             continue;
+        // Between the attribution and the quote may stand up to two blank lines and snip
+        // markers ("[...]").
         qsizetype j = i - 1;
-        if (j >= 0 && !inDiff[j] && detail::isBlank(lines[j].text))
+        for (int skipped = 0; j >= 0 && !inDiff[j] && skipped < 4; ++skipped) {
+            if (!detail::isBlank(lines[j].text) && !isSnipMarker(lines[j].text))
+                break;
             --j;
+        }
         if (j < 0 || inDiff[j] || !endsAttribution(lines[j].text))
             continue;
         // Mark the attribution, following it up over at most two wrapped lines.

@@ -95,6 +95,17 @@ bool parseCandidate(QStringView line, Candidate &out)
     return true;
 }
 
+bool startsWithCommitId(const QString &value)
+{
+    qsizetype hex = 0;
+    auto isHex = [](QChar c) {
+        return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
+    };
+    while (hex < value.size() && isHex(value[hex]))
+        ++hex;
+    return hex >= 7 && (hex == value.size() || value[hex] == u' ');
+}
+
 bool isPersonKey(const QString &key)
 {
     return key.endsWith(u"-by") || key == u"Cc";
@@ -200,6 +211,10 @@ QList<Trailer> parseTrailers(const QString &text)
             continue;
         const bool inTrailerBlock = lastParaIsTrailers && i >= lastParaStart && i < lastParaEnd;
         if (!c.known && !inTrailerBlock)
+            continue;
+        // Outside the trailer block, "Fixes:" in prose ("Fixes: hash too.") is not a trailer;
+        // the real one names a commit.
+        if (c.key == u"Fixes" && !inTrailerBlock && !startsWithCommitId(c.value))
             continue;
         Trailer t;
         t.key = c.key;

@@ -101,6 +101,11 @@ void TestMailText::trailers_data()
     QTest::newRow("no space after colon, CRLF")
         << s("x\r\n\r\nSigned-off-by:Jane <j@x>\r\n")
         << s("Signed-off-by=Jane <j@x>");
+    QTest::newRow("Fixes in prose is not a trailer")
+        << s("This patch\nFixes: hash too.\n\nThanks\n") << QString();
+    QTest::newRow("Fixes in a reply names a commit")
+        << s("> quoted\n\nFixes: 295d8398c67e (\"kbuild: specify output names\")\n\nOtherwise fine.\n")
+        << s("Fixes=295d8398c67e (\"kbuild: specify output names\")");
     QTest::newRow("empty") << QString() << QString();
     QTest::newRow("indented is not a trailer")
         << s("  Signed-off-by: A <a@x>\n")
@@ -189,6 +194,13 @@ void TestMailText::splitQuoted_data()
         << s("Fine by me.") << s("-----Original Message-----\nFrom: X\nSent: today\nold text") << QString();
     QTest::newRow("diff lines are not quotes")
         << s("+> not a quote\n- > also not\n") << s("+> not a quote\n- > also not") << QString() << QString();
+    QTest::newRow("snip between attribution and quote")
+        << s("On Sat, Jul 15, 2023 at 03:25:54PM +0100, Gary Guo wrote:\n[...]\n> quoted\n\nreply\n")
+        << s("reply") << s("On Sat, Jul 15, 2023 at 03:25:54PM +0100, Gary Guo wrote:\n[...]\n> quoted") << QString();
+    QTest::newRow("two blank lines after a wrapped attribution")
+        << s("On Wednesday, January 18th, 2023 at 17:02, Vinay Varma <varmavinaym@gmail.c\nom> wrote:\n\n\n> Adds support\n\nok\n")
+        << s("ok") << s("On Wednesday, January 18th, 2023 at 17:02, Vinay Varma <varmavinaym@gmail.c\nom> wrote:\n\n\n> Adds support")
+        << QString();
     QTest::newRow("empty") << QString() << QString() << QString() << QString();
     QTest::newRow("only quote") << s("> a\n> b") << QString() << s("> a\n> b") << QString();
     QTest::newRow("crlf")
