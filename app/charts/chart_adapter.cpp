@@ -227,7 +227,10 @@ QValueAxis *valueAxis(const report::Chart &spec, double minValue, double maxValu
         maxValue = minValue + 1;
     axis->setRange(minValue, maxValue * 1.05);
     axis->applyNiceNumbers();
-    axis->setLabelFormat(spec.percent ? QStringLiteral("%.0f %%") : QStringLiteral("%.6g"));
+    if (spec.percent)
+        axis->setLabelFormat(QStringLiteral("%.0f %%"));
+    else
+        axis->setLabelFormat(maxValue >= 1000 ? QStringLiteral("%.0f") : QStringLiteral("%.6g"));
     axis->setTitleText(spec.yTitle);
     return axis;
 }
@@ -491,8 +494,41 @@ QString formatValue(double value, const report::Chart &spec)
     return locale.toString(value, 'g', 4);
 }
 
-QChart *createChart(const report::Chart &spec, const Theme &theme, const HoverHandler &onHover)
+namespace {
+
+// Chart text comes from git and mail: control characters and bidi overrides are not drawn.
+QString printable(const QString &text)
 {
+    QString out;
+    out.reserve(text.size());
+    for (QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 || u == 0x7F || (u >= 0x80 && u <= 0x9F) || (u >= 0x202A && u <= 0x202E)
+            || (u >= 0x2066 && u <= 0x2069))
+            continue;
+        out += c;
+    }
+    return out;
+}
+
+report::Chart printableSpec(const report::Chart &in)
+{
+    report::Chart spec = in;
+    spec.title = printable(spec.title);
+    spec.xTitle = printable(spec.xTitle);
+    spec.yTitle = printable(spec.yTitle);
+    for (QString &c : spec.categories)
+        c = printable(c);
+    for (auto &s : spec.series)
+        s.name = printable(s.name);
+    return spec;
+}
+
+} // namespace
+
+QChart *createChart(const report::Chart &rawSpec, const Theme &theme, const HoverHandler &onHover)
+{
+    const report::Chart spec = printableSpec(rawSpec);
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setTitle(spec.title);

@@ -285,7 +285,10 @@ int report(Context &ctx, const QStringList &args)
         return ctx.fail(Status::cancelled());
     const qint64 buildMs = timer.elapsed();
     if (!ctx.quiet) {
-        ctx.err << "[report] writing " << report::formatName(format) << '\n';
+        ctx.err << "[report] writing " << report::formatName(format);
+        if (needsModule)
+            ctx.err << " (charts by " << renderModule().path << ')';
+        ctx.err << '\n';
         ctx.err.flush();
     }
 

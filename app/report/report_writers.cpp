@@ -306,7 +306,11 @@ QString inlineSvg(const QByteArray &document)
     static const QRegularExpression scripts(QStringLiteral(R"(<script\b[\s\S]*?</script\s*>)"),
                                             QRegularExpression::CaseInsensitiveOption);
     svg.remove(scripts);
-    return svg;
+    // Qt escapes < > & " in chart text but not the apostrophe; entities are valid in both
+    // text and attribute values, so every apostrophe becomes one.
+    svg.replace(QLatin1Char('\''), QStringLiteral("&#39;"));
+    // Nor does it drop control characters from text it draws.
+    return stripControl(svg);
 }
 
 QString htmlTable(const Table &table)
