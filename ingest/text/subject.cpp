@@ -26,7 +26,9 @@ const QRegularExpression &prefixWord()
 {
     // "rust:", "drm/nouveau:", "scripts/tags.sh:", "kbuild:", "x86/boot:", "net: phy:", "Documentation:".
     // A prefix has no spaces and is followed by whitespace; it is not a time, a URL or a number.
-    static const QRegularExpression re(QStringLiteral("^([A-Za-z_][A-Za-z0-9_.,/*{}+\\-]*):\\s+"));
+    // "kbuild, rust:" names two subsystems at once.
+    static const QRegularExpression re(
+        QStringLiteral("^([A-Za-z_][A-Za-z0-9_./*{}+\\-]*(?:,\\s?[A-Za-z_][A-Za-z0-9_./*{}+\\-]*){0,3}):\\s+"));
     return re;
 }
 
@@ -38,7 +40,8 @@ const QRegularExpression &numbering()
 
 const QRegularExpression &versionWord()
 {
-    static const QRegularExpression re(QStringLiteral("^v(\\d{1,3})(?:\\.\\d+)?$"), QRegularExpression::CaseInsensitiveOption);
+    // "v3", "V3", "v2.1", and the odd "v2b" (a fixed-up v2).
+    static const QRegularExpression re(QStringLiteral("^v(\\d{1,3})(?:\\.\\d+|[a-z])?$"), QRegularExpression::CaseInsensitiveOption);
     return re;
 }
 
@@ -120,6 +123,12 @@ SubjectInfo parseSubject(const QString &subject)
             changed = true;
             continue;
         }
+        // b4 ty answers part of a series with "Re: (subset) [PATCH ...]".
+        if (rest.startsWith(u"(subset)")) {
+            rest = rest.mid(8).trimmed();
+            changed = true;
+            continue;
+        }
         if (rest.startsWith(u'[')) {
             const qsizetype close = rest.indexOf(u']');
             if (close < 0)
@@ -158,7 +167,8 @@ SubjectInfo parseSubject(const QString &subject)
         // "http:", "Note:" in prose titles are rare; times ("10:00") never match the pattern.
         if (word.compare(u"http", Qt::CaseInsensitive) == 0 || word.compare(u"https", Qt::CaseInsensitive) == 0)
             break;
-        info.prefixes.append(word.toLower());
+        for (const QString &part : word.split(u',', Qt::SkipEmptyParts))
+            info.prefixes.append(part.trimmed().toLower());
         tail = tail.mid(m.capturedLength());
     }
     info.normalized = rest.toCaseFolded().simplified();

@@ -269,6 +269,13 @@ void TestMailText::subject_data()
     QTest::newRow("unclosed bracket") << s("[PATCH v2 rust: x") << false << false << false << false << 1 << 0 << 0 << QString() << QString() << s("[PATCH v2 rust: x");
     QTest::newRow("empty") << QString() << false << false << false << false << 1 << 0 << 0 << QString() << QString() << QString();
     QTest::newRow("bracket numbering without version") << s("[PATCH 04/19] rust: x") << false << true << false << false << 1 << 4 << 19 << QString() << s("rust") << s("rust: x");
+    QTest::newRow("b4 subset reply") << s("Re: (subset) [PATCH v4 0/2] Rust and the shadow call stack sanitizer") << true << true << false << false << 4 << 0 << 2
+                                     << QString() << QString() << s("Rust and the shadow call stack sanitizer");
+    QTest::newRow("v2b") << s("[PATCH v2b] rust: cfi: add support") << false << true << false << false << 2 << 0 << 0 << QString() << s("rust,cfi") << s("rust: cfi: add support");
+    QTest::newRow("comma prefixes") << s("[PATCH AUTOSEL 6.13 1/3] kbuild, rust: use -fremap-path-prefix") << false << true << false << false << 1 << 1 << 3
+                                    << s("AUTOSEL,6.13") << s("kbuild,rust") << s("kbuild, rust: use -fremap-path-prefix");
+    QTest::newRow("second bracket words are tags") << s("[PATCH v2 10/10] [for -next only] kconfig: generate") << false << true << false << false << 2 << 10 << 10
+                                                   << s("for,-next,only") << s("kconfig") << s("kconfig: generate");
     QTest::newRow("V uppercase") << s("[PATCH V5] rust: x") << false << true << false << false << 5 << 0 << 0 << QString() << s("rust") << s("rust: x");
 }
 
