@@ -58,14 +58,27 @@ int inventory(const QStringList &args)
         if (!stmt->exec())
             return 1;
     }
-    JobContext ctx;
     QElapsedTimer timer;
     timer.start();
+    QString lastPhase;
+    qint64 phaseStart = 0;
+    ProgressReporter reporter([&](const Progress &p) {
+        if (p.phase == lastPhase)
+            return;
+        if (!lastPhase.isEmpty())
+            out << "  " << lastPhase << ": " << timer.elapsed() - phaseStart << " ms\n";
+        out.flush();
+        lastPhase = p.phase;
+        phaseStart = timer.elapsed();
+    });
+    JobContext ctx;
+    ctx.progress = &reporter;
     const Status status = ingest::analyzeReleaseTrees(*store, *source, repo, ctx);
     if (!status) {
         out << "failed: " << status.message() << '\n';
         return 1;
     }
+    out << "  " << lastPhase << ": " << timer.elapsed() - phaseStart << " ms\n";
     out << "total " << timer.elapsed() << " ms\n";
     auto rows = store->db().prepare(QStringLiteral(
         "SELECT r.tag, m.files, m.sections, m.blobs_scanned, m.blobs_reused, m.elapsed_ms FROM maint_releases m "

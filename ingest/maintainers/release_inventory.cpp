@@ -353,6 +353,7 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
         return git::error(QStringLiteral("%1: walking tree %2").arg(where, release.treeOid), rc);
 
     // Subsystems.
+    m_ctx.report(QStringLiteral("%1: parsing MAINTAINERS").arg(where), 0, -1, {}, true);
     QString maintainersOid;
     const int maintainersIndex = m_tree.indexByPath.value(QStringLiteral("MAINTAINERS"), -1);
     if (maintainersIndex >= 0) {
@@ -417,6 +418,7 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
     Database &db = m_store.db();
     Transaction txn(db);
     KL_TRY(txn.status());
+    m_ctx.report(QStringLiteral("%1: storing sections and path map").arg(where), 0, -1, {}, true);
     KL_TRY(storeMaintainers(maintainersOid).withContext(where));
 
     auto itemStmt = db.prepare(QStringLiteral(
@@ -470,6 +472,7 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
     }
 
     // Headers reachable through the bindings and uapi helper headers.
+    m_ctx.report(QStringLiteral("%1: headers, helpers, modules").arg(where), 0, -1, {}, true);
     const QList<QPair<QString, QString>> bindingHeaders = {
         {languageDir + QStringLiteral("bindings/bindings_helper.h"), QStringLiteral("bound-header")},
         {languageDir + QStringLiteral("uapi/uapi_helper.h"), QStringLiteral("uapi-header")}};
@@ -547,6 +550,9 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
                 if (!rule.isEmpty())
                     break;
             }
+            // Callees count as referenced from the second language (a helper exists to call them).
+            for (const QString &callee : callees)
+                KL_TRY(addItem(QStringLiteral("helper-callee"), callee, file.path, name, {}));
             KL_TRY(addItem(QStringLiteral("helper"), name, file.path,
                            callees.join(QLatin1Char(',')) + (rule.isEmpty() ? QString() : QStringLiteral(" [") + rule + QLatin1Char(']')),
                            owners));
@@ -587,6 +593,7 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
         }
     }
 
+    m_ctx.report(QStringLiteral("%1: committing").arg(where), 0, -1, {}, true);
     KL_TRY(m_cache.flush(db));
     auto done = db.prepare(QStringLiteral(
         "INSERT OR REPLACE INTO maint_releases(release_id, source_id, maintainers_blob, directory_depth, sections, "

@@ -43,6 +43,70 @@ int slashCount(const QString &s)
     return int(s.count(QLatin1Char('/')));
 }
 
+// The longest run of characters every match of `regex` must contain, to skip most regex calls.
+// Empty when the pattern has groups or alternation (a run could be optional there).
+QString requiredLiteral(const QString &regex, bool extended)
+{
+    if (regex.contains(QLatin1Char('(')) || regex.contains(QLatin1Char('|')))
+        return {};
+    QString best, run;
+    auto endRun = [&]() {
+        if (run.size() > best.size())
+            best = run;
+        run.clear();
+    };
+    for (int i = 0; i < regex.size(); ++i) {
+        const QChar c = regex.at(i);
+        if (extended && c.isSpace())
+            continue;
+        if (extended && c == QLatin1Char('#'))
+            break;
+        if (c == QLatin1Char('\\')) {
+            if (i + 1 < regex.size() && regex.at(i + 1) == QLatin1Char('.')
+                && !(i + 2 < regex.size() && QStringLiteral("*+?{").contains(regex.at(i + 2)))) {
+                run += QLatin1Char('.');
+            } else {
+                endRun();
+            }
+            ++i;
+            continue;
+        }
+        if (c == QLatin1Char('[')) {
+            endRun();
+            int j = i + 1;
+            if (j < regex.size() && regex.at(j) == QLatin1Char('^'))
+                ++j;
+            if (j < regex.size() && regex.at(j) == QLatin1Char(']'))
+                ++j;
+            while (j < regex.size() && regex.at(j) != QLatin1Char(']'))
+                ++j;
+            i = j;
+            continue;
+        }
+        if (c == QLatin1Char('*') || c == QLatin1Char('+') || c == QLatin1Char('?') || c == QLatin1Char('{')) {
+            if (!run.isEmpty())
+                run.chop(1);
+            endRun();
+            if (c == QLatin1Char('{'))
+                while (i < regex.size() && regex.at(i) != QLatin1Char('}'))
+                    ++i;
+            continue;
+        }
+        if (c == QLatin1Char('.') || c == QLatin1Char('^') || c == QLatin1Char('$')) {
+            endRun();
+            continue;
+        }
+        // A character followed by a quantifier is optional.
+        if (i + 1 < regex.size() && QStringLiteral("*+?{").contains(regex.at(i + 1))) {
+            endRun();
+            continue;
+        }
+        run += c;
+    }
+    endRun();
+    return best;
+}
+
 struct FilePattern
 {
     QString regexText;            // as get_maintainer.pl builds it
@@ -50,17 +114,20 @@ struct FilePattern
     bool literal = false;         // regexText is just literalPrefix (no metacharacters)
     bool recursive = false;       // ends with '/'
     int slashes = 0;
+    QString required;             // a substring every match contains (prefilter)
     QRegularExpression regex;     // "^" + regexText, only when !literal
 
     bool matches(const QString &path) const
     {
-        if (literal) {
-            if (!path.startsWith(literalPrefix))
-                return false;
-        } else if (!regex.match(path).hasMatch()) {
+        if (!path.startsWith(literalPrefix))
             return false;
-        }
-        return recursive || slashCount(path) == slashes;
+        if (!recursive && slashCount(path) != slashes)
+            return false;
+        if (literal)
+            return true;
+        if (!required.isEmpty() && !path.contains(required))
+            return false;
+        return regex.match(path).hasMatch();
     }
 };
 
@@ -114,6 +181,7 @@ FilePattern makeFilePattern(const QString &rawValue, const QSet<QString> &direct
     if (!literal) {
         // Compiled lazily: most glob patterns are never tried (their directory bucket is not hit).
         p.regex = QRegularExpression(QStringLiteral("^") + v);
+        p.required = requiredLiteral(v, false);
     }
     return p;
 }
@@ -124,10 +192,16 @@ QString bucketOf(const QString &literalPrefix)
     return slash < 0 ? QString() : literalPrefix.left(slash + 1);
 }
 
+struct NameRegex
+{
+    QRegularExpression regex;
+    QString required;
+};
+
 struct CompiledSection
 {
     QList<FilePattern> excludes;
-    QList<QRegularExpression> nameRegexes;
+    QList<NameRegex> nameRegexes;
 };
 
 struct PatternRef
@@ -272,8 +346,7 @@ SubsystemMap SubsystemMap::fromMaintainers(const QByteArray &text, const QSet<QS
                                                    .arg(re.errorString())});
                     continue;
                 }
-                re.optimize();
-                c.nameRegexes.append(re);
+                c.nameRegexes.append({re, requiredLiteral(f.value, true)});
             }
         }
         rawIncludes.clear();
@@ -409,7 +482,9 @@ QList<int> SubsystemMap::sectionIndexesFor(const QString &path) const
             scanBucket(path.left(i + 1));
     for (int s : std::as_const(d->sectionsWithNameRegex)) {
         for (const auto &re : d->compiled.at(s).nameRegexes) {
-            if (re.match(path).hasMatch()) {
+            if (!re.required.isEmpty() && !path.contains(re.required))
+                continue;
+            if (re.regex.match(path).hasMatch()) {
                 candidates.append(s);
                 break;
             }

@@ -88,7 +88,7 @@ Result<CoverageSnapshot> snapshotOf(Store &store, const CoverageRelease &release
         auto stmt = db.prepare(QStringLiteral(
             "SELECT x.subsystem, CASE WHEN i.kind = 'uapi-header' THEN 'bound-header' ELSE i.kind END AS k, "
             "count(DISTINCT i.name) FROM cov_items i JOIN cov_item_subsystems x ON x.item_id = i.id "
-            "WHERE i.release_id = ? AND i.kind <> 'binding-ref' GROUP BY 1, 2"));
+            "WHERE i.release_id = ? AND i.kind NOT IN ('binding-ref', 'helper-callee') GROUP BY 1, 2"));
         if (!stmt)
             return stmt.status();
         stmt->bind(1, release.id);
@@ -121,7 +121,7 @@ Result<CoverageSnapshot> snapshotOf(Store &store, const CoverageRelease &release
             "SELECT x.subsystem, count(DISTINCT i.name) FROM cov_items i "
             "JOIN cov_item_subsystems x ON x.item_id = i.id "
             "WHERE i.release_id = ?1 AND i.kind = 'export' AND i.name IN "
-            "(SELECT name FROM cov_items WHERE release_id = ?1 AND kind = 'binding-ref') GROUP BY 1"));
+            "(SELECT name FROM cov_items WHERE release_id = ?1 AND kind IN ('binding-ref', 'helper-callee')) GROUP BY 1"));
         if (!stmt)
             return stmt.status();
         stmt->bind(1, release.id);
@@ -235,10 +235,10 @@ Result<QList<CoverageItem>> coverageItems(Store &store, const QString &tag, cons
         " UNION ALL"
         " SELECT 'referenced-export', i.name, i.path,"
         "  (SELECT group_concat(path, ', ') FROM (SELECT DISTINCT b.path FROM cov_items b WHERE b.release_id = ?1"
-        "   AND b.kind = 'binding-ref' AND b.name = i.name ORDER BY b.path))"
+        "   AND b.kind IN ('binding-ref', 'helper-callee') AND b.name = i.name ORDER BY b.path))"
         "  FROM cov_items i JOIN cov_item_subsystems x ON x.item_id = i.id"
         "  WHERE i.release_id = ?1 AND x.subsystem = ?2 AND i.kind = 'export' AND i.name IN"
-        "  (SELECT name FROM cov_items WHERE release_id = ?1 AND kind = 'binding-ref')"
+        "  (SELECT name FROM cov_items WHERE release_id = ?1 AND kind IN ('binding-ref', 'helper-callee'))"
         ") ORDER BY k, name, path"));
     if (!stmt)
         return stmt.status();
@@ -269,7 +269,7 @@ Result<QHash<QString, QSet<QString>>> reachableKeys(Store &store, qint64 release
         "UNION SELECT x.subsystem, 'referenced-export', i.name FROM cov_items i "
         "JOIN cov_item_subsystems x ON x.item_id = i.id WHERE i.release_id = ?1 AND i.kind = 'export' "
         "AND (?2 = '' OR x.subsystem = ?2) AND i.name IN "
-        "(SELECT name FROM cov_items WHERE release_id = ?1 AND kind = 'binding-ref')"));
+        "(SELECT name FROM cov_items WHERE release_id = ?1 AND kind IN ('binding-ref', 'helper-callee'))"));
     if (!stmt)
         return stmt.status();
     stmt->bind(1, releaseId).bind(2, nn(subsystem));
