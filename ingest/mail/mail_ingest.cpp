@@ -1,0 +1,728 @@
+#include <kernellens/ingest/mail_ingest.h>
+
+#include "common/git_handles.h"
+#include "common/git_remote.h"
+#include "mail_parse.h"
+#include "mail_postpass.h"
+#include "mail_sources.h"
+
+#include <kernellens/index/search_index.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QCryptographicHash>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace kl::ingest {
+
+namespace {
+
+constexpr int kBatchSize = 1000;
+
+bool looksLikeUrl(const QString &s)
+{
+    static const QRegularExpression scheme(QStringLiteral("^(https?|git|file|ssh)://"),
+                                           QRegularExpression::CaseInsensitiveOption);
+    return scheme.match(s).hasMatch();
+}
+
+bool isGitDir(const QString &path)
+{
+    const QDir d(path);
+    return (QFileInfo::exists(d.filePath(QStringLiteral("HEAD")))
+            && QFileInfo(d.filePath(QStringLiteral("objects"))).isDir())
+           || QFileInfo(d.filePath(QStringLiteral(".git"))).exists();
+}
+
+// v2 epochs hold a blob `m` or `d` at the top of every commit's tree; v1 holds xx/yyyy paths.
+Result<bool> headHasMessageBlob(const QString &path)
+{
+    auto repo = git::openRepository(path);
+    if (!repo)
+        return repo.status();
+    if (git_repository_is_empty(repo->get()) == 1)
+        return true;
+    git_reference *rawHead = nullptr;
+    if (int rc = git_repository_head(&rawHead, repo->get()); rc != 0)
+        return git::error(path + QStringLiteral(": no HEAD"), rc);
+    git::Reference head(rawHead);
+    git_object *rawTree = nullptr;
+    if (int rc = git_reference_peel(&rawTree, head.get(), GIT_OBJECT_TREE); rc != 0)
+        return git::error(path + QStringLiteral(": cannot read the HEAD tree"), rc);
+    git::Tree tree(reinterpret_cast<git_tree *>(rawTree));
+    return git_tree_entry_byname(tree.get(), "m") != nullptr
+           || git_tree_entry_byname(tree.get(), "d") != nullptr;
+}
+
+int epochNumberOf(const QString &gitDir)
+{
+    static const QRegularExpression name(QStringLiteral("^(\\d+)\\.git$"));
+    const auto m = name.match(QFileInfo(gitDir).fileName());
+    return m.hasMatch() ? m.captured(1).toInt() : 0;
+}
+
+QByteArray compressText(const QString &text)
+{
+    return qCompress(text.toUtf8(), 6);
+}
+
+// Parses raw messages on all cores; removals need only their content hash.
+QList<mail::ParsedMessage> parseAll(const QList<mail::RawMessage> &raws)
+{
+    QList<mail::ParsedMessage> parsed(raws.size());
+    std::atomic<qsizetype> nextIndex{0};
+    auto work = [&] {
+        while (true) {
+            const qsizetype i = nextIndex.fetch_add(1);
+            if (i >= raws.size())
+                return;
+            if (raws[i].removal) {
+                parsed[i].contentHash = QCryptographicHash::hash(raws[i].bytes, QCryptographicHash::Sha1);
+                continue;
+            }
+            parsed[i] = mail::parseMessage(raws[i].bytes);
+        }
+    };
+    const unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto &t : pool)
+        t.join();
+    return parsed;
+}
+
+class MailWriter
+{
+public:
+    MailWriter(Store &store, SearchIndex &search, qint64 listId, QString listName,
+               MailIngestSummary &summary)
+        : m_store(store), m_db(store.db()), m_search(search), m_listId(listId),
+          m_listName(std::move(listName)), m_summary(summary)
+    {
+    }
+
+    Status prepare()
+    {
+        auto p = [&](Statement &stmt, const char *sql) -> Status {
+            auto r = m_db.prepare(QString::fromUtf8(sql));
+            if (!r)
+                return r.status();
+            stmt = std::move(r.value());
+            return Status::ok();
+        };
+        KL_TRY(p(m_findHash, "SELECT id FROM messages WHERE list_id = ? AND content_hash = ?"));
+        KL_TRY(p(m_findMsgid, "SELECT 1 FROM messages WHERE msgid = ? AND list_id = ? LIMIT 1"));
+        KL_TRY(p(m_insertMessage,
+                 "INSERT INTO messages(list_id, source_id, msgid, msgid_synthetic, content_hash, "
+                 "from_identity, from_person, date, subject, in_reply_to, refs, is_reply, size, raw_kind, "
+                 "raw_path, raw_epoch, raw_oid, raw_commit, raw_offset, raw_length) "
+                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        KL_TRY(p(m_insertAddress,
+                 "INSERT OR IGNORE INTO message_addresses(message_id, kind, identity_id) VALUES(?,?,?)"));
+        KL_TRY(p(m_insertBody,
+                 "INSERT INTO message_bodies(message_id, own_text, quoted_text, own_chars, quoted_chars, "
+                 "has_diff) VALUES(?,?,?,?,?,?)"));
+        KL_TRY(p(m_insertPatch,
+                 "INSERT INTO patches(message_id, version, idx, total, is_cover, is_rfc, is_resend, tags, "
+                 "prefixes, title, normalized_title, change_id, files, added, removed) "
+                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        KL_TRY(p(m_insertPatchFile,
+                 "INSERT INTO patch_files(message_id, path, old_path, added, removed, flags) VALUES(?,?,?,?,?,?)"));
+        KL_TRY(p(m_insertTrailer,
+                 "INSERT INTO mail_trailers(message_id, patch_message_id, key, value, identity_id) "
+                 "VALUES(?,?,?,?,?)"));
+        KL_TRY(p(m_insertNotice,
+                 "INSERT INTO applied_notices(message_id, idx, subject, commit_sha, branch) VALUES(?,?,?,?,?)"));
+        KL_TRY(p(m_deleteMessage, "DELETE FROM messages WHERE id = ?"));
+        KL_TRY(p(m_clearThreadNodes, "UPDATE thread_nodes SET message_id = NULL WHERE message_id = ?"));
+        KL_TRY(p(m_insertSeen, "INSERT OR IGNORE INTO maildir_seen(source_id, name) VALUES(?,?)"));
+        KL_TRY(p(m_insertWarning,
+                 "INSERT INTO parse_warnings(source_id, kind, location, message) VALUES(?,?,?,?)"));
+        return Status::ok();
+    }
+
+    // One transaction: rows, warnings, watermarks. The search batch is committed just before
+    // SQLite's, so a crash in between re-adds rows with the same ids and replaces the documents.
+    Status write(qint64 sourceId, const mail::RawBatch &batch, const QList<mail::ParsedMessage> &parsed)
+    {
+        Transaction tx(m_db);
+        KL_TRY(tx.status());
+        bool changed = false;
+        for (const auto &w : batch.warnings)
+            KL_TRY(warn(sourceId, w.kind, w.location, w.message));
+        for (qsizetype i = 0; i < batch.messages.size(); ++i) {
+            const mail::RawMessage &raw = batch.messages[i];
+            const mail::ParsedMessage &pm = parsed[i];
+            ++m_summary.messagesRead;
+            m_findHash.bind(1, m_listId).bind(2, pm.contentHash);
+            auto found = m_findHash.step();
+            if (!found)
+                return found.status();
+            const qint64 existing = found.value() ? m_findHash.int64(0) : 0;
+            m_findHash.reset();
+            if (raw.removal) {
+                if (existing) {
+                    KL_TRY(removeMessage(existing));
+                    ++m_summary.messagesRemoved;
+                    changed = true;
+                }
+                continue;
+            }
+            if (existing) {
+                ++m_summary.alreadyStored;
+                continue;
+            }
+            KL_TRY(insert(sourceId, raw, pm));
+            changed = true;
+        }
+        for (const QString &name : batch.maildirSeen) {
+            m_insertSeen.bind(1, sourceId).bind(2, name);
+            KL_TRY(m_insertSeen.exec());
+        }
+        for (const auto &[key, value] : batch.watermarks)
+            KL_TRY(m_store.setWatermark(sourceId, key, value));
+        if (changed)
+            KL_TRY(m_db.exec(QStringLiteral("UPDATE lists SET threads_stale = 1 WHERE id = %1").arg(m_listId)));
+        KL_TRY(m_search.commit());
+        return tx.commit();
+    }
+
+    Status warn(qint64 sourceId, const QString &kind, const QString &location, const QString &message)
+    {
+        m_insertWarning.bind(1, sourceId).bind(2, kind).bind(3, location).bind(4, message);
+        ++m_summary.warnings;
+        ++m_summary.warningsByKind[kind];
+        return m_insertWarning.exec();
+    }
+
+private:
+    Status removeMessage(qint64 id)
+    {
+        m_clearThreadNodes.bind(1, id);
+        KL_TRY(m_clearThreadNodes.exec());
+        m_deleteMessage.bind(1, id);
+        KL_TRY(m_deleteMessage.exec());
+        return m_search.remove(SearchDocument::Kind::Message, id);
+    }
+
+    Result<qint64> identityOf(const mail::Mailbox &m)
+    {
+        if (m.email.isEmpty() && m.name.isEmpty())
+            return qint64(0);
+        // The identities table wants a name; an address alone is named by itself.
+        return m_store.identity(m.name.trimmed().isEmpty() ? m.email : m.name, m.email);
+    }
+
+    Status insert(qint64 sourceId, const mail::RawMessage &raw, const mail::ParsedMessage &pm)
+    {
+        m_findMsgid.bind(1, pm.messageId).bind(2, m_listId);
+        auto dup = m_findMsgid.step();
+        if (!dup)
+            return dup.status();
+        m_findMsgid.reset();
+        if (dup.value())
+            ++m_summary.duplicates;
+
+        auto fromId = identityOf(pm.from);
+        if (!fromId)
+            return fromId.status();
+        qint64 person = 0;
+        if (fromId.value()) {
+            auto p = m_store.personOfIdentity(fromId.value());
+            if (!p)
+                return p.status();
+            person = p.value();
+        }
+        Statement &s = m_insertMessage;
+        s.bind(1, m_listId).bind(2, sourceId).bind(3, pm.messageId).bind(4, pm.syntheticId ? 1 : 0)
+            .bind(5, pm.contentHash);
+        if (fromId.value())
+            s.bind(6, fromId.value()).bind(7, person);
+        else
+            s.bindNull(6).bindNull(7);
+        if (pm.hasDate)
+            s.bind(8, pm.date);
+        else
+            s.bindNull(8);
+        s.bind(9, pm.subject.isNull() ? QStringLiteral("") : pm.subject);
+        s.bind(10, pm.inReplyTo.isEmpty() ? QString() : pm.inReplyTo);
+        s.bind(11, pm.references.join(QLatin1Char(' ')) + QStringLiteral(""));
+        s.bind(12, pm.isReply ? 1 : 0).bind(13, qint64(raw.bytes.size())).bind(14, raw.location.kind)
+            .bind(15, raw.location.path);
+        if (raw.location.epoch >= 0)
+            s.bind(16, raw.location.epoch);
+        else
+            s.bindNull(16);
+        s.bind(17, raw.location.oid.isEmpty() ? QString() : raw.location.oid)
+            .bind(18, raw.location.commit.isEmpty() ? QString() : raw.location.commit);
+        if (raw.location.offset >= 0)
+            s.bind(19, raw.location.offset).bind(20, raw.location.length);
+        else
+            s.bindNull(19).bindNull(20);
+        KL_TRY(s.exec());
+        const qint64 id = m_db.lastInsertRowId();
+        ++m_summary.messagesAdded;
+
+        for (const auto &w : pm.warnings)
+            KL_TRY(warn(sourceId, w.kind, raw.location.describe(), w.message));
+
+        QStringList to, cc;
+        for (int kind = 1; kind <= 2; ++kind) {
+            for (const mail::Mailbox &m : kind == 1 ? pm.to : pm.cc) {
+                auto ident = identityOf(m);
+                if (!ident)
+                    return ident.status();
+                (kind == 1 ? to : cc) << mail::formatMailbox(m);
+                if (!ident.value())
+                    continue;
+                m_insertAddress.bind(1, id).bind(2, kind).bind(3, ident.value());
+                KL_TRY(m_insertAddress.exec());
+            }
+        }
+
+        const QByteArray own = compressText(pm.prose);
+        const QByteArray quoted = compressText(pm.quotedText);
+        m_insertBody.bind(1, id).bind(2, own).bind(3, quoted).bind(4, qint64(pm.prose.size()))
+            .bind(5, qint64(pm.quotedText.size())).bind(6, pm.diff.start >= 0 ? 1 : 0);
+        KL_TRY(m_insertBody.exec());
+
+        const bool isPatch = pm.subjectInfo.isPatch && !pm.subjectInfo.isReply;
+        if (isPatch) {
+            const auto &si = pm.subjectInfo;
+            m_insertPatch.bind(1, id).bind(2, si.version).bind(3, si.index).bind(4, si.total)
+                .bind(5, (si.index == 0 && si.total > 0) ? 1 : 0).bind(6, si.isRfc ? 1 : 0)
+                .bind(7, si.isResend ? 1 : 0).bind(8, si.tags.join(QLatin1Char(' ')) + QStringLiteral(""))
+                .bind(9, si.prefixes.join(QStringLiteral(": ")) + QStringLiteral(""))
+                .bind(10, si.title + QStringLiteral("")).bind(11, si.normalized + QStringLiteral(""))
+                .bind(12, pm.changeId.isEmpty() ? QString() : pm.changeId)
+                .bind(13, qint64(pm.diff.files.size())).bind(14, pm.diff.added).bind(15, pm.diff.removed);
+            KL_TRY(m_insertPatch.exec());
+        }
+        QStringList diffFiles;
+        for (const auto &f : pm.diff.files) {
+            diffFiles << f.path;
+            if (!isPatch && !pm.diff.files.isEmpty() && pm.isReply)
+                continue; // a diff sketched in a reply is searchable but is not a patch fact
+            const int flags = (f.binary ? 1 : 0) | (f.created ? 2 : 0) | (f.deleted ? 4 : 0);
+            m_insertPatchFile.bind(1, id).bind(2, f.path)
+                .bind(3, f.oldPath.isEmpty() || f.oldPath == f.path ? QString() : f.oldPath)
+                .bind(4, f.added).bind(5, f.removed).bind(6, flags);
+            KL_TRY(m_insertPatchFile.exec());
+        }
+        for (const auto &t : pm.trailers) {
+            qint64 ident = 0;
+            if (!t.email.isEmpty()) {
+                auto r = m_store.identity(t.name.trimmed().isEmpty() ? t.email : t.name, t.email);
+                if (!r)
+                    return r.status();
+                ident = r.value();
+            }
+            m_insertTrailer.bind(1, id);
+            if (isPatch)
+                m_insertTrailer.bind(2, id);
+            else
+                m_insertTrailer.bindNull(2);
+            m_insertTrailer.bind(3, t.key).bind(4, t.value);
+            if (ident)
+                m_insertTrailer.bind(5, ident);
+            else
+                m_insertTrailer.bindNull(5);
+            KL_TRY(m_insertTrailer.exec());
+        }
+        if (pm.applied.applied) {
+            QList<text::AppliedCommit> commits = pm.applied.commits;
+            if (commits.isEmpty())
+                commits << text::AppliedCommit{};
+            for (const auto &c : std::as_const(commits)) {
+                m_insertNotice.bind(1, id).bind(2, c.index).bind(3, c.subject + QStringLiteral(""))
+                    .bind(4, c.commit + QStringLiteral("")).bind(5, pm.applied.branch + QStringLiteral(""));
+                KL_TRY(m_insertNotice.exec());
+            }
+        }
+
+        SearchDocument doc;
+        doc.kind = SearchDocument::Kind::Message;
+        doc.rowId = id;
+        doc.list = m_listName;
+        doc.messageId = pm.messageId;
+        doc.subject = pm.subject;
+        doc.from = mail::formatMailbox(pm.from);
+        doc.to = to;
+        doc.cc = cc;
+        if (pm.hasDate)
+            doc.date = QDateTime::fromSecsSinceEpoch(pm.date, Qt::UTC);
+        doc.ownText = pm.prose;
+        doc.quotedText = pm.quotedText;
+        doc.diffFiles = diffFiles;
+        return m_search.add(doc);
+    }
+
+    Store &m_store;
+    Database &m_db;
+    SearchIndex &m_search;
+    qint64 m_listId;
+    QString m_listName;
+    MailIngestSummary &m_summary;
+    Statement m_findHash, m_findMsgid, m_insertMessage, m_insertAddress, m_insertBody, m_insertPatch,
+        m_insertPatchFile, m_insertTrailer, m_insertNotice, m_deleteMessage, m_clearThreadNodes,
+        m_insertSeen, m_insertWarning;
+};
+
+// Read -> parse (all cores) -> write, overlapping the parse of one batch with the write of the
+// previous one.
+Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const JobContext &ctx)
+{
+    struct Pending
+    {
+        std::shared_ptr<mail::RawBatch> batch;
+        QList<mail::ParsedMessage> parsed;
+    };
+    std::optional<Pending> pending;
+    bool more = true;
+    bool cancelled = false;
+    while (true) {
+        std::shared_ptr<mail::RawBatch> batch;
+        std::future<QList<mail::ParsedMessage>> parsing;
+        if (more && !ctx.cancel.isCancelled()) {
+            batch = std::make_shared<mail::RawBatch>();
+            auto r = reader.next(*batch, kBatchSize);
+            if (!r)
+                return r.status();
+            more = r.value();
+            parsing = std::async(std::launch::async, [batch] { return parseAll(batch->messages); });
+        } else if (more) {
+            cancelled = true;
+        }
+        if (pending) {
+            KL_TRY(writer.write(sourceId, *pending->batch, pending->parsed));
+            pending.reset();
+        }
+        ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit());
+        if (!batch)
+            break;
+        pending = Pending{batch, parsing.get()};
+    }
+    ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit(), true);
+    return cancelled ? Status::cancelled() : Status::ok();
+}
+
+Result<qint64> ensureList(Database &db, const QString &name)
+{
+    auto insert = db.prepare(QStringLiteral("INSERT OR IGNORE INTO lists(name) VALUES(?)"));
+    if (!insert)
+        return insert.status();
+    insert->bind(1, name);
+    KL_TRY(insert->exec());
+    auto id = db.scalar(QStringLiteral("SELECT id FROM lists WHERE name = ?"), {name});
+    if (!id)
+        return id.status();
+    return id->toLongLong();
+}
+
+struct ResolvedSource
+{
+    MailSourceKind kind;
+    QString location;   // canonical
+};
+
+} // namespace
+
+Result<MailSourceKind> mailSourceKind(const QString &source)
+{
+    if (looksLikeUrl(source))
+        return MailSourceKind::Url;
+    const QFileInfo info(source);
+    if (!info.exists())
+        return Status::error(QStringLiteral("%1: no such file or directory").arg(source));
+    if (info.isFile()) {
+        QFile f(source);
+        if (!f.open(QIODevice::ReadOnly))
+            return Status::error(QStringLiteral("%1: %2").arg(source, f.errorString()));
+        const QByteArray head = f.read(5);
+        if (head == "From " || head.isEmpty())
+            return MailSourceKind::Mbox;
+        return Status::error(QStringLiteral(
+            "%1: not a mail source (a file that is not an mbox: it does not begin with \"From \")").arg(source));
+    }
+    if (!info.isDir())
+        return Status::error(QStringLiteral("%1: not a file or directory").arg(source));
+    if (!mail::inboxEpochs(source).isEmpty())
+        return MailSourceKind::PublicInboxV2;
+    if (QFileInfo(source + QStringLiteral("/cur")).isDir() && QFileInfo(source + QStringLiteral("/new")).isDir())
+        return MailSourceKind::Maildir;
+    if (isGitDir(source)) {
+        auto epoch = headHasMessageBlob(source);
+        if (!epoch)
+            return epoch.status();
+        return epoch.value() ? MailSourceKind::Epoch : MailSourceKind::PublicInboxV1;
+    }
+    return Status::error(QStringLiteral(
+        "%1: not a mail source (expected a public-inbox directory with git/N.git, a git epoch, "
+        "a public-inbox v1 repository, an mbox file or a Maildir with cur/ and new/)").arg(source));
+}
+
+Result<QString> mirrorInbox(Store &store, const QString &url, const QString &listName,
+                            const JobContext &ctx)
+{
+    QString base = url;
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    const QString mirror = store.directory() + QStringLiteral("/mirrors/") + listName;
+    static const QRegularExpression epochUrl(QStringLiteral("^(.*)/(\\d+)(\\.git)?$"));
+    const auto m = epochUrl.match(base);
+    auto fetchEpoch = [&](int epoch, const QString &remote) -> Status {
+        const QString dir = mirror + QStringLiteral("/git/%1.git").arg(epoch);
+        return git::mirrorRepository(remote, dir, QStringLiteral("epoch %1").arg(epoch), ctx);
+    };
+    if (m.hasMatch()) {
+        const int epoch = m.captured(2).toInt();
+        const QString remote = m.captured(1) + QStringLiteral("/git/%1.git").arg(epoch);
+        KL_TRY(fetchEpoch(epoch, remote));
+        return mirror;
+    }
+    if (base.endsWith(QLatin1String(".git"))) {
+        // A plain repository URL (file:///x/kbuild.git): one epoch.
+        KL_TRY(fetchEpoch(0, base));
+        return mirror;
+    }
+    int fetched = 0;
+    for (int epoch = 0;; ++epoch) {
+        Status s = fetchEpoch(epoch, base + QStringLiteral("/git/%1.git").arg(epoch));
+        if (s.isCancelled())
+            return s;
+        if (!s) {
+            if (epoch == 0)
+                return s;
+            QDir(mirror + QStringLiteral("/git/%1.git").arg(epoch)).removeRecursively();
+            break;
+        }
+        ++fetched;
+    }
+    Q_UNUSED(fetched);
+    return mirror;
+}
+
+Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &options, const JobContext &ctx)
+{
+    QElapsedTimer timer;
+    timer.start();
+    if (options.listName.trimmed().isEmpty())
+        return Status::error(QStringLiteral("a list name is needed (--list NAME)"));
+    if (options.sources.isEmpty())
+        return Status::error(QStringLiteral("no source given"));
+    mail::ensureGMime();
+    git::ensureInitialized();
+
+    // Resolve every source before writing anything: a typo fails fast and names the input.
+    QList<ResolvedSource> resolved;
+    for (const QString &source : options.sources) {
+        auto kind = mailSourceKind(source);
+        if (!kind)
+            return kind.status();
+        QString location = source;
+        if (kind.value() == MailSourceKind::Url) {
+            auto dir = mirrorInbox(store, source, options.listName, ctx);
+            if (!dir)
+                return dir.status().withContext(source);
+            location = dir.value();
+            resolved << ResolvedSource{MailSourceKind::PublicInboxV2, QDir(location).absolutePath()};
+            continue;
+        }
+        resolved << ResolvedSource{kind.value(), QFileInfo(location).absoluteFilePath()};
+    }
+
+    auto listId = ensureList(store.db(), options.listName);
+    if (!listId)
+        return listId.status();
+    auto search = SearchIndex::open(store.searchIndexPath(), SearchIndex::Mode::ReadWrite);
+    if (!search)
+        return search.status();
+
+    MailIngestSummary summary;
+    MailWriter writer(store, search.value(), listId.value(), options.listName, summary);
+    KL_TRY(writer.prepare());
+
+    Status outcome = Status::ok();
+    for (const ResolvedSource &src : std::as_const(resolved)) {
+        SourceKind storeKind = SourceKind::Mbox;
+        switch (src.kind) {
+        case MailSourceKind::PublicInboxV2: storeKind = SourceKind::PublicInboxV2; break;
+        case MailSourceKind::Epoch: storeKind = SourceKind::Epoch; break;
+        case MailSourceKind::PublicInboxV1: storeKind = SourceKind::PublicInboxV1; break;
+        case MailSourceKind::Mbox: storeKind = SourceKind::Mbox; break;
+        case MailSourceKind::Maildir: storeKind = SourceKind::Maildir; break;
+        case MailSourceKind::Url: break;
+        }
+        auto sourceId = store.ensureSource(storeKind, src.location, options.listName);
+        if (!sourceId)
+            return sourceId.status();
+
+        std::vector<std::unique_ptr<mail::MailReader>> readers;
+        QList<mail::ReaderWarning> openWarnings;
+        auto add = [&](Result<std::unique_ptr<mail::MailReader>> r) -> Status {
+            if (!r)
+                return r.status();
+            readers.push_back(std::move(r.value()));
+            return Status::ok();
+        };
+        switch (src.kind) {
+        case MailSourceKind::PublicInboxV2:
+        case MailSourceKind::Url: {
+            const auto epochs = mail::inboxEpochs(src.location);
+            for (const auto &[epoch, dir] : epochs)
+                KL_TRY(add(mail::openEpochReader(store, sourceId.value(), dir, epoch, openWarnings)));
+            break;
+        }
+        case MailSourceKind::Epoch:
+            KL_TRY(add(mail::openEpochReader(store, sourceId.value(), src.location,
+                                             epochNumberOf(src.location), openWarnings)));
+            break;
+        case MailSourceKind::PublicInboxV1:
+            KL_TRY(add(mail::openV1Reader(store, sourceId.value(), src.location, openWarnings)));
+            break;
+        case MailSourceKind::Mbox:
+            KL_TRY(add(mail::openMboxReader(store, sourceId.value(), src.location, openWarnings)));
+            break;
+        case MailSourceKind::Maildir:
+            KL_TRY(add(mail::openMaildirReader(store, sourceId.value(), src.location, openWarnings)));
+            break;
+        }
+        if (!openWarnings.isEmpty()) {
+            Transaction tx(store.db());
+            KL_TRY(tx.status());
+            for (const auto &w : std::as_const(openWarnings))
+                KL_TRY(writer.warn(sourceId.value(), w.kind, w.location, w.message));
+            KL_TRY(tx.commit());
+        }
+        for (auto &reader : readers) {
+            Status s = pump(*reader, writer, sourceId.value(), ctx);
+            if (!s) {
+                outcome = s.isCancelled() ? s : s.withContext(src.location);
+                break;
+            }
+        }
+        if (!outcome)
+            break;
+        summary.sourcesDone << src.location;
+    }
+
+    // Threads and series reflect whatever was committed, cancelled or not; when even this is
+    // interrupted, lists.threads_stale makes the next run do it.
+    auto stale = store.db().scalar(QStringLiteral("SELECT threads_stale FROM lists WHERE id = ?"),
+                                   {listId.value()});
+    if (!stale)
+        return stale.status();
+    const bool rethread = stale->toInt() != 0;
+    if (rethread) {
+        ctx.report(QStringLiteral("threading"), 0, -1, {}, true);
+        auto counts = mail::rebuildListStructure(store, listId.value());
+        if (!counts)
+            return counts.status();
+    }
+    auto threads = store.db().scalar(QStringLiteral("SELECT count(*) FROM threads WHERE list_id = ?"),
+                                     {listId.value()});
+    auto series = store.db().scalar(QStringLiteral("SELECT count(*) FROM series WHERE list_id = ?"),
+                                    {listId.value()});
+    if (threads)
+        summary.threads = threads->toLongLong();
+    if (series)
+        summary.series = series->toLongLong();
+    summary.seconds = timer.elapsed() / 1000.0;
+    if (!outcome)
+        return outcome;
+    return summary;
+}
+
+Result<MessageView> readMessage(Store &store, qint64 messageId)
+{
+    auto stmt = store.db().prepare(QStringLiteral(
+        "SELECT m.msgid, l.name, m.raw_kind, m.raw_path, m.raw_epoch, m.raw_oid, m.raw_offset, "
+        "m.raw_length FROM messages m JOIN lists l ON l.id = m.list_id WHERE m.id = ?"));
+    if (!stmt)
+        return stmt.status();
+    stmt->bind(1, messageId);
+    auto row = stmt->step();
+    if (!row)
+        return row.status();
+    if (!row.value())
+        return Status::error(QStringLiteral("message %1 is not in the store").arg(messageId));
+    const QString kind = stmt->text(2);
+    const QString path = stmt->text(3);
+    QByteArray raw;
+    QString location;
+    if (kind == QLatin1String("git")) {
+        location = QStringLiteral("%1: epoch %2: blob %3").arg(path).arg(stmt->int64(4)).arg(stmt->text(5));
+        auto blob = mail::readGitBlob(path, stmt->text(5));
+        if (!blob)
+            return blob.status();
+        raw = blob.value();
+    } else if (kind.startsWith(QLatin1String("mbox"))) {
+        const qint64 offset = stmt->int64(6);
+        const qint64 length = stmt->int64(7);
+        location = QStringLiteral("%1:%2").arg(path).arg(offset);
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly) || !f.seek(offset))
+            return Status::error(QStringLiteral("%1: %2").arg(location, f.errorString()));
+        raw = mail::unescapeMbox(f.read(length), kind == QLatin1String("mboxrd") ? mail::MboxFormat::Mboxrd
+                                                                              : mail::MboxFormat::Mboxo);
+        if (raw.size() == 0 && length > 0)
+            return Status::error(QStringLiteral("%1: the mbox is shorter than recorded").arg(location));
+    } else {
+        location = path;
+        QString file = path;
+        if (!QFileInfo::exists(file)) {
+            // Maildir flags rename files (":2,S"); look for the same base name in cur/ and new/.
+            const QString base = mail::maildirBaseName(QFileInfo(path).fileName());
+            const QDir maildir = QFileInfo(QFileInfo(path).absolutePath()).absolutePath();
+            for (const char *sub : {"cur", "new"}) {
+                const QDir d(maildir.filePath(QLatin1String(sub)));
+                const QStringList hits = d.entryList({base + QLatin1Char('*')}, QDir::Files);
+                if (!hits.isEmpty()) {
+                    file = d.filePath(hits.first());
+                    break;
+                }
+            }
+        }
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            return Status::error(QStringLiteral("%1: %2").arg(path, f.errorString()));
+        raw = f.readAll();
+    }
+    const mail::ParsedMessage pm = mail::parseMessage(raw, false);
+    MessageView view;
+    view.id = messageId;
+    view.messageId = stmt->text(0);
+    view.list = stmt->text(1);
+    view.from = mail::formatMailbox(pm.from);
+    for (const auto &m : pm.to)
+        view.to << mail::formatMailbox(m);
+    for (const auto &m : pm.cc)
+        view.cc << mail::formatMailbox(m);
+    view.subject = pm.subject;
+    if (pm.hasDate)
+        view.date = QDateTime::fromSecsSinceEpoch(pm.date, Qt::UTC);
+    view.inReplyTo = pm.inReplyTo;
+    view.references = pm.references;
+    view.body = pm.body;
+    view.ownText = pm.ownText;
+    view.quotedText = pm.quotedText;
+    view.signature = pm.signature;
+    view.attachments = pm.attachments;
+    view.rawLocation = location;
+    return view;
+}
+
+} // namespace kl::ingest
