@@ -49,7 +49,9 @@ AnalysisView::AnalysisView(Analysis analysis, QWidget *parent)
     m_method = new QLabel(content);
     m_method->setTextFormat(Qt::PlainText);
     m_method->setForegroundRole(QPalette::PlaceholderText);
-    m_method->setWordWrap(true);
+    m_method->setWordWrap(false);
+    m_method->setMinimumWidth(80);
+    m_method->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     header->addWidget(m_method, 1);
     if (analysis == Analysis::Coverage) {
         m_release = new QComboBox(content);
@@ -93,6 +95,17 @@ AnalysisView::AnalysisView(Analysis analysis, QWidget *parent)
         splitter->addWidget(lower);
         splitter->setStretchFactor(0, 1);
         splitter->setStretchFactor(1, 3);
+    } else if (analysis == Analysis::Coverage && coverageDrillDownAvailable()) {
+        auto *lower = new QSplitter(Qt::Horizontal, splitter);
+        m_tabs->setParent(lower);
+        lower->addWidget(m_tabs);
+        m_drill = new TablePanel(lower);
+        lower->addWidget(m_drill);
+        lower->setStretchFactor(0, 3);
+        lower->setStretchFactor(1, 2);
+        splitter->addWidget(lower);
+        splitter->setStretchFactor(0, 1);
+        splitter->setStretchFactor(1, 1);
     } else {
         splitter->addWidget(m_tabs);
         splitter->setStretchFactor(0, 3);
@@ -220,6 +233,9 @@ void AnalysisView::load()
             }
             present(*result.section);
             showContent();
+            // Open the top entry so the reader or drill-down is never an empty pane.
+            if ((m_reader || m_drill) && !m_tables.isEmpty())
+                m_tables.first()->selectFirstRow();
         }
         finishLoading();
     });
@@ -230,8 +246,10 @@ void AnalysisView::present(const report::Section &section)
     m_section = section;
     if (!section.title.isEmpty())
         m_heading->setText(section.title);
-    m_method->setText(section.method);
-    m_method->setToolTip(section.method);
+    // One elided line; the whole method note is the tooltip.
+    const QString firstSentence = section.method.section(QStringLiteral(". "), 0, 0);
+    m_method->setText(firstSentence.isEmpty() ? QString() : QStringLiteral("ⓘ ") + firstSentence);
+    m_method->setToolTip(QStringLiteral("<p>%1</p>").arg(section.method.toHtmlEscaped()));
     m_chart->setCharts(section.charts);
     m_chart->setVisible(!section.charts.isEmpty());
 
@@ -256,6 +274,13 @@ void AnalysisView::present(const report::Section &section)
     }
     if (currentTab >= 0 && currentTab < m_tabs->count())
         m_tabs->setCurrentIndex(currentTab);
+    if (m_drill) {
+        report::Table hint;
+        hint.note = tr("Select a subsystem to see its bound headers, helpers, modules and drivers.");
+        m_drill->setTable(hint);
+        if (!m_tables.isEmpty())
+            m_tables.first()->sortByColumnKey(QStringLiteral("level"), Qt::DescendingOrder);
+    }
     if (m_reader) {
         m_reader->setStoreDirectory(context().storeDir);
         m_reader->clear(tr("Select a thread to read it; the sentences that raised its score are highlighted."));
@@ -294,15 +319,31 @@ void AnalysisView::onRowSelected(int tableIndex, const QVariantList &row)
             m_reader->showThreadOfMessage(messageId.toLongLong());
         return;
     }
-    if (m_analysis == Analysis::Coverage && tableIndex == 0) {
-        // Drill-down: the other tables (headers, helpers, modules, drivers) narrowed to this subsystem.
+    if (m_drill && table.id == QStringLiteral("coverage.subsystems")) {
+        // Drill-down: what this subsystem exposes (bound headers, helpers, modules, drivers).
         const QString subsystem = cellByKeys(table, row, {QStringLiteral("subsystem"), QStringLiteral("name")});
-        for (int i = 1; i < m_tables.size(); ++i) {
-            m_tables[i]->setColumnFilter(QStringLiteral("subsystem"), subsystem);
-            m_tabs->setTabText(i, (m_tables[i]->table().title.isEmpty() ? m_tables[i]->table().id : m_tables[i]->table().title)
-                                      + (subsystem.isEmpty() ? QString() : QStringLiteral(" · ") + subsystem));
-        }
-        Q_EMIT statusMessage(tr("Drill-down: %1 — see the other tabs").arg(subsystem));
+        if (subsystem.isEmpty())
+            return;
+        const quint64 generation = ++m_drillGeneration;
+        const QString dir = context().storeDir;
+        const QString release = context().filter.release;
+        runInBackground(this, [dir, release, subsystem]() -> Result<report::Table> {
+            auto store = Store::open(dir, Store::Mode::ReadOnly);
+            if (!store)
+                return store.status();
+            return coverageDrillDown(*store, release, subsystem);
+        }, [this, generation, subsystem](Result<report::Table> items) {
+            if (generation != m_drillGeneration)
+                return;
+            if (items) {
+                m_drill->setTable(*items);
+            } else {
+                report::Table empty;
+                empty.note = items.errorMessage();
+                m_drill->setTable(empty);
+            }
+            Q_EMIT statusMessage(tr("Drill-down: %1").arg(subsystem));
+        });
     }
 }
 

@@ -29,6 +29,7 @@ public:
     TablePanel *currentTablePanel() const override;
     QList<TablePanel *> tablePanels() const { return m_tables; }
     MessageReader *reader() const { return m_reader; }
+    TablePanel *drillDown() const { return m_drill; }
     void refreshTheme() override;
 
 protected:
@@ -50,6 +51,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     QList<TablePanel *> m_tables;
     MessageReader *m_reader = nullptr;
+    TablePanel *m_drill = nullptr;
+    quint64 m_drillGeneration = 0;
 };
 
 } // namespace kl::gui

@@ -6,9 +6,10 @@
 #define KL_GUI_HAVE_MAIL_READER 0
 #define KL_GUI_HAVE_GIT_INGEST 0
 #define KL_GUI_HAVE_ADOPTION 0
-#define KL_GUI_HAVE_COVERAGE 0
+#define KL_GUI_HAVE_COVERAGE 1
 #define KL_GUI_HAVE_FRICTION 0
 #define KL_GUI_HAVE_ONBOARDING 0
+#define KL_GUI_HAVE_MAIL_MODELS 1
 
 #if KL_GUI_HAVE_MAIL_INGEST || KL_GUI_HAVE_MAIL_READER
 #include <kernellens/ingest/mail_ingest.h>
@@ -24,6 +25,9 @@
 #endif
 #if KL_GUI_HAVE_FRICTION
 #include <kernellens/models/friction.h>
+#endif
+#if KL_GUI_HAVE_MAIL_MODELS
+#include <kernellens/models/mail.h>
 #endif
 #if KL_GUI_HAVE_ONBOARDING
 #include <kernellens/models/onboarding.h>
@@ -186,32 +190,44 @@ Result<MessageText> readMessage(Store &store, qint64 messageRowId)
 #endif
 }
 
-static Result<QList<ThreadNode>> threadNodes(Store &store, const QString &where, qint64 key)
+bool coverageDrillDownAvailable() { return KL_GUI_HAVE_COVERAGE; }
+
+Result<report::Table> coverageDrillDown(Store &store, const QString &release, const QString &subsystem)
 {
-    auto stmt = store.db().prepare(
-        QStringLiteral("SELECT COALESCE(n.message_id, 0), n.depth, COALESCE(i.name, ''), "
-                       "COALESCE(i.email, ''), COALESCE(m.subject, ''), m.date FROM thread_nodes n "
-                       "LEFT JOIN messages m ON m.id = n.message_id "
-                       "LEFT JOIN identities i ON i.id = m.from_identity WHERE ")
-        + where + QStringLiteral(" ORDER BY n.position"));
-    if (!stmt)
-        return stmt.status();
-    stmt->bind(1, key);
+#if KL_GUI_HAVE_COVERAGE
+    auto items = models::coverageItems(store, release, subsystem);
+    if (!items)
+        return items.status();
+    using report::Column;
+    report::Table table;
+    table.id = QStringLiteral("coverage.items");
+    table.title = QStringLiteral("%1: reachable items").arg(subsystem);
+    table.columns = {{QStringLiteral("kind"), QStringLiteral("Kind"), Column::Kind::Text},
+                     {QStringLiteral("name"), QStringLiteral("Name"), Column::Kind::Text},
+                     {QStringLiteral("path"), QStringLiteral("Path"), Column::Kind::Text},
+                     {QStringLiteral("detail"), QStringLiteral("Detail"), Column::Kind::Text}};
+    for (const models::CoverageItem &item : *items)
+        table.rows.append({item.kind, item.name, item.path, item.detail});
+    if (table.rows.isEmpty())
+        table.note = QStringLiteral("Nothing of %1 is reachable from the second language at this release.").arg(subsystem);
+    return table;
+#else
+    (void)store, (void)release, (void)subsystem;
+    return Status::error(QStringLiteral("the coverage analysis is not built yet"));
+#endif
+}
+
+#if KL_GUI_HAVE_MAIL_MODELS
+static QList<ThreadNode> fromTree(const models::ThreadTree &tree)
+{
     QList<ThreadNode> nodes;
-    while (true) {
-        auto row = stmt->step();
-        if (!row)
-            return row.status();
-        if (!*row)
-            break;
+    for (const models::ThreadNode &n : tree.nodes) {
         ThreadNode node;
-        node.messageRowId = stmt->int64(0);
-        node.depth = int(stmt->int64(1));
-        const QString name = stmt->text(2);
-        node.from = name.isEmpty() ? stmt->text(3) : name;
-        node.subject = node.messageRowId ? stmt->text(4) : QStringLiteral("(message not in the archive)");
-        if (!stmt->isNull(5))
-            node.date = QDateTime::fromSecsSinceEpoch(stmt->int64(5), Qt::UTC);
+        node.messageRowId = n.messageRowId;
+        node.depth = n.depth;
+        node.from = n.author();
+        node.subject = n.isGhost() ? QStringLiteral("(not in the archive) <%1>").arg(n.messageId) : n.subject;
+        node.date = n.date;
         nodes.append(node);
     }
     return nodes;
@@ -219,14 +235,21 @@ static Result<QList<ThreadNode>> threadNodes(Store &store, const QString &where,
 
 Result<QList<ThreadNode>> loadThread(Store &store, qint64 threadId)
 {
-    return threadNodes(store, QStringLiteral("n.thread_id = ?"), threadId);
+    auto tree = models::loadThreadById(store, threadId);
+    if (!tree)
+        return tree.status();
+    return fromTree(*tree);
 }
 
 Result<QList<ThreadNode>> loadThreadOf(Store &store, qint64 messageRowId)
 {
-    return threadNodes(store,
-                       QStringLiteral("n.thread_id = (SELECT thread_id FROM messages WHERE id = ?)"),
-                       messageRowId);
+    auto tree = models::loadThread(store, QString::number(messageRowId));
+    if (!tree)
+        return tree.status();
+    return fromTree(*tree);
 }
+#else
+#error "the thread reader needs kernellens/models/mail.h"
+#endif
 
 } // namespace kl::gui

@@ -57,6 +57,11 @@ struct ThreadNode
     QString subject;
     QDateTime date;
 };
+// Coverage drill-down: what one subsystem exposes to the second language at a release
+// (bound headers, helpers, modules, drivers, referenced exports).
+bool coverageDrillDownAvailable();
+Result<report::Table> coverageDrillDown(Store &store, const QString &release, const QString &subsystem);
+
 Result<QList<ThreadNode>> loadThreadOf(Store &store, qint64 messageRowId);
 Result<QList<ThreadNode>> loadThread(Store &store, qint64 threadId);
 

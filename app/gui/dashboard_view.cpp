@@ -86,7 +86,8 @@ static int findColumn(const report::Table &t, const QStringList &needles, int ki
 
 static QString percent(double v)
 {
-    return QLocale().toString(v * 100.0, 'f', 1) + QStringLiteral(" %");
+    const double p = v * 100.0;
+    return QLocale().toString(p, 'f', p < 10 ? 2 : 1) + QStringLiteral(" %");
 }
 
 Headline adoptionHeadline(const report::Section &section)

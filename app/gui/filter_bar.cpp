@@ -32,6 +32,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     auto addLabel = [&](const QString &text, QWidget *buddy) {
         auto *label = new QLabel(text, this);
         label->setBuddy(buddy);
+        label->setMinimumWidth(label->sizeHint().width());
         layout->addWidget(label);
         layout->addWidget(buddy);
     };

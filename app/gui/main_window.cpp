@@ -34,7 +34,11 @@ namespace kl::gui {
 
 QString defaultStoreDirectory()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("store"));
+    // The same default as kernellens-cli, so both see the same store out of the box.
+    const QByteArray env = qgetenv("KERNELLENS_DB");
+    if (!env.isEmpty())
+        return QString::fromLocal8Bit(env);
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/kernellens/default");
 }
 
 QStringList MainWindow::viewNames()
@@ -114,7 +118,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     resize(1280, 820);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Views outlive this body (they are children); none may call back into a half-destroyed window.
+    for (View *v : m_views)
+        v->disconnect(this);
+}
 
 void MainWindow::addView(View *view, const QIcon &icon)
 {

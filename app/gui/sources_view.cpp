@@ -44,6 +44,7 @@ public:
     {
         setFrameShape(QFrame::StyledPanel);
         setObjectName(QStringLiteral("jobRow"));
+        setProperty("job", QVariant::fromValue<QObject *>(job));
         auto *layout = new QVBoxLayout(this);
         auto *top = new QHBoxLayout;
         m_title = new QLabel(job->title(), this);
@@ -205,6 +206,11 @@ SourcesView::SourcesView(QWidget *parent) : View(QStringLiteral("sources"), tr("
 
 SourcesView::~SourcesView()
 {
+    // Cancelling emits finished; nothing may react to it while the window is being torn down.
+    blockSignals(true);
+    for (const auto &job : m_jobs)
+        if (job)
+            job->disconnect(this);
     cancelAll();
 }
 

@@ -127,6 +127,12 @@ void TablePanel::setColumnFilter(const QString &key, const QString &value)
                            QRegularExpression::CaseInsensitiveOption));
 }
 
+void TablePanel::selectFirstRow()
+{
+    if (m_proxy->rowCount() > 0)
+        m_view->setCurrentIndex(m_proxy->index(0, 0));
+}
+
 int TablePanel::visibleRowCount() const
 {
     return m_proxy->rowCount();

@@ -31,6 +31,7 @@ public:
     // Shows only rows whose column `key` equals `value` (empty value: all rows).
     void setColumnFilter(const QString &key, const QString &value);
     int visibleRowCount() const;
+    void selectFirstRow();
 
     bool exportCsv(const QString &path, QString *error = nullptr) const;
     void exportInteractively();
