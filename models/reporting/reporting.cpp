@@ -4,7 +4,24 @@
 #include <QRegularExpression>
 #include <QTimeZone>
 
-// Section builders are wired in here as their analyses land (see docs/report-schema.md).
+// Each analysis owns its section builder; a builder is wired in as soon as its header is in the
+// tree (header and implementation land together), and until then the report says what to ingest.
+#if __has_include(<kernellens/models/adoption.h>)
+#include <kernellens/models/adoption.h>
+#define KL_HAVE_ADOPTION_SECTION 1
+#endif
+#if __has_include(<kernellens/models/coverage.h>)
+#include <kernellens/models/coverage.h>
+#define KL_HAVE_COVERAGE_SECTION 1
+#endif
+#if __has_include(<kernellens/models/friction.h>)
+#include <kernellens/models/friction.h>
+#define KL_HAVE_FRICTION_SECTION 1
+#endif
+#if __has_include(<kernellens/models/onboarding.h>)
+#include <kernellens/models/onboarding.h>
+#define KL_HAVE_ONBOARDING_SECTION 1
+#endif
 
 namespace kl::models {
 
@@ -39,10 +56,53 @@ QString shortValue(const QString &value)
     return value;
 }
 
+const SectionInfo *infoFor(const QString &id)
+{
+    for (const auto &s : kSections)
+        if (id == QLatin1String(s.id))
+            return &s;
+    return &kSections[0];
+}
+
+using SectionBuilder = Result<report::Section> (*)(Store &, const Filter &);
+
+SectionBuilder builderFor(const QString &id)
+{
+#ifdef KL_HAVE_ADOPTION_SECTION
+    if (id == QLatin1String("adoption"))
+        return static_cast<SectionBuilder>(&adoptionSection);
+#endif
+#ifdef KL_HAVE_COVERAGE_SECTION
+    if (id == QLatin1String("coverage"))
+        return static_cast<SectionBuilder>(&coverageSection);
+#endif
+#ifdef KL_HAVE_FRICTION_SECTION
+    if (id == QLatin1String("friction"))
+        return static_cast<SectionBuilder>(&frictionSection);
+#endif
+#ifdef KL_HAVE_ONBOARDING_SECTION
+    if (id == QLatin1String("onboarding"))
+        return static_cast<SectionBuilder>(&onboardingSection);
+#endif
+    Q_UNUSED(id);
+    return nullptr;
+}
+
 Result<report::Section> buildSection(Store &store, const QString &id, const Filter &filter)
 {
-    Q_UNUSED(store);
-    Q_UNUSED(filter);
+    if (SectionBuilder builder = builderFor(id)) {
+        auto section = builder(store, filter);
+        if (!section)
+            return section;
+        if (section->id.isEmpty())
+            section->id = id;
+        if (section->tables.isEmpty() && section->charts.isEmpty()) {
+            // An analysis with nothing to show still tells the reader what would fill it.
+            const report::Section hint = noDataSection(id, QString::fromUtf8(infoFor(id)->whatToIngest));
+            section->method = section->method.isEmpty() ? hint.method : section->method + QLatin1Char(' ') + hint.method;
+        }
+        return section;
+    }
     for (const auto &s : kSections)
         if (id == QLatin1String(s.id))
             return noDataSection(id, QString::fromUtf8(s.whatToIngest));
