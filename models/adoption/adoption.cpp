@@ -138,7 +138,7 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
               " JOIN maint_sections s ON s.id = mps.section_id WHERE (s.name = ?3 OR s.subsystem = ?3)"
               " AND mps.release_id IN (SELECT id FROM releases WHERE source_id = ?1))")
                       : QStringLiteral("p.top = ?3");
-    const QVariant subsystemParam = bySubsystem ? QVariant(filter.subsystem) : QVariant(QString());
+    const QVariant subsystemParam = bySubsystem ? QVariant(filter.subsystem) : QVariant(QStringLiteral("-"));
 
     // Trees: files and lines per language per release.
     QHash<qint64, QMap<QString, LanguageTotals>> trees;
@@ -348,7 +348,8 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
         }
         QList<SubsystemAdoption> list;
         for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
-            if (it->second.files == 0)
+            // THE REST is MAINTAINERS' catch-all (F: *): every file is in it, so it says nothing.
+            if (it->second.files == 0 || it->subsystem == QLatin1String("THE REST"))
                 continue;
             if (bySubsystem && it->subsystem != filter.subsystem)
                 continue;
