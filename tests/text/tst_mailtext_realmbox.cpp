@@ -88,6 +88,7 @@ class TestMailTextRealMbox : public QObject
 private Q_SLOTS:
     void initTestCase();
     void everyParserOnEveryMessage();
+    void truncatedAndMangledBodies();
 
 private:
     QList<Message> m_messages;
@@ -236,6 +237,45 @@ void TestMailTextRealMbox::everyParserOnEveryMessage()
     QVERIFY(applied >= 30);
     QVERIFY(withDiffstat > 300);
     QVERIFY2(diffstatMismatches * 50 <= withDiffstat, "more than 2% of diffs disagree with their diffstat");
+}
+
+// Mail is hostile input: cut bodies anywhere (inside hunks, attributions, trailers), drop the
+// line breaks, double the quote markers; the parsers must keep their invariants.
+void TestMailTextRealMbox::truncatedAndMangledBodies()
+{
+    int variants = 0;
+    for (qsizetype i = 0; i < m_messages.size(); i += 7) {
+        const QString &body = m_messages[i].body;
+        QStringList mangled;
+        for (int cut = 1; cut <= 5; ++cut)
+            mangled << body.left(body.size() * cut / 6);
+        QString noBreaks = body;
+        noBreaks.replace(u'\n', u'\r');
+        mangled << noBreaks;
+        QString requoted = body;
+        requoted.replace(QLatin1String("\n"), QLatin1String("\n> "));
+        mangled << requoted;
+        QString bareHunks = body;
+        bareHunks.replace(QLatin1String("\n "), QLatin1String("\n"));
+        mangled << bareHunks;
+        for (const QString &text : std::as_const(mangled)) {
+            ++variants;
+            const DiffInfo diff = parseDiff(text);
+            QVERIFY(diff.added >= 0 && diff.removed >= 0);
+            QVERIFY(diff.start < qMax<qsizetype>(text.size(), 1));
+            const SplitBody split = splitQuoted(text);
+            QVERIFY(split.own.size() <= text.size() + text.count(u'\n') + 1);
+            for (const Trailer &t : parseTrailers(text))
+                QVERIFY(!t.key.isEmpty());
+            const AppliedNotice notice = parseAppliedNotice(text);
+            for (const AppliedCommit &c : notice.commits)
+                QVERIFY(!c.commit.isEmpty());
+            (void)changeId(text);
+            const SubjectInfo subject = parseSubject(text.left(200));
+            QVERIFY(subject.index <= subject.total);
+        }
+    }
+    qInfo("%d mangled variants parsed", variants);
 }
 
 QTEST_GUILESS_MAIN(TestMailTextRealMbox)
