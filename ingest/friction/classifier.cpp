@@ -102,7 +102,7 @@ MessageFriction FrictionClassifier::score(const QString &ownText) const
     thread_local std::vector<Feature> feats;
     features(a, feats);
     std::vector<double> contribution(a.sentences.size(), 0.0);
-    result.score = d.model.probability(feats, contribution);
+    result.score = adjustedScore(d.model.probability(feats, contribution), a);
     result.uncivil = result.score >= d.threshold;
     result.naks = a.naks;
     result.shouting = a.shoutingSentences > 0;

@@ -436,13 +436,10 @@ void features(const Analysis &a, std::vector<Feature> &out)
 {
     out.clear();
     const QStringView low(a.lowered);
-    static const QString techToken = QStringLiteral("_tech");
     static const QString numToken = QStringLiteral("_num");
     auto tokenHash = [&](const Token &t) -> std::uint64_t {
         QStringView v = low.mid(t.start, t.length);
-        if (t.word && t.technical)
-            v = techToken;
-        else if (t.word && v.front().isDigit())
+        if (t.word && v.front().isDigit())
             v = numToken;
         return fnv1a(v, 0);
     };
@@ -450,8 +447,12 @@ void features(const Analysis &a, std::vector<Feature> &out)
         std::uint64_t prev = fnv1a(u"_bos", 0);
         const int sentence = int(&s - a.sentences.data());
         for (int ti = s.firstToken; ti < s.firstToken + s.tokenCount; ++ti) {
-            const std::uint64_t h = tokenHash(a.tokens[size_t(ti)]);
             const Token &t = a.tokens[size_t(ti)];
+            // Technical vocabulary is invisible to the model: merged into one token it learned
+            // the toxicity of "crap"/"ugly" in code review; dropped, "kill"/"dead" weigh nothing.
+            if (t.word && t.technical)
+                continue;
+            const std::uint64_t h = tokenHash(t);
             out.push_back({int(mix(h, 1) % kHashSize) + 1, 1.0, sentence});
             out.push_back({int(mix(prev, h) % kHashSize) + 1, 1.0, sentence});
             prev = h;
@@ -492,6 +493,20 @@ void features(const Analysis &a, std::vector<Feature> &out)
     dense(DenseExclamation, std::log1p(double(a.exclamations)) * 0.5);
     dense(DenseNak, a.naks > 0 ? 1.0 : 0.0);
     dense(DenseSecondPerson, std::log1p(double(a.secondPerson)) * 0.5);
+}
+
+int strongHits(const Analysis &a)
+{
+    return a.categoryHits[int(Category::NameCalling)] + a.categoryHits[int(Category::Vulgarity)]
+           + a.categoryHits[int(Category::Threat)];
+}
+
+double adjustedScore(double modelProbability, const Analysis &a)
+{
+    const int strong = strongHits(a);
+    if (strong == 0)
+        return modelProbability;
+    return std::max(modelProbability, std::min(0.99, 0.7 + 0.1 * (strong - 1)));
 }
 
 QString sentenceText(const QString &text, const Sentence &sentence)

@@ -168,4 +168,14 @@ double LinearModel::denseWeight(int dense) const
     return (m_model && index < m_model->nr_feature) ? m_sign * m_model->w[index] : 0;
 }
 
+double LinearModel::weight(int index) const
+{
+    return (m_model && index >= 1 && index <= m_model->nr_feature) ? m_sign * m_model->w[index - 1] : 0;
+}
+
+double LinearModel::biasWeight() const
+{
+    return (m_model && m_model->bias >= 0) ? m_sign * m_model->w[m_model->nr_feature] * m_model->bias : 0;
+}
+
 } // namespace kl::friction::detail

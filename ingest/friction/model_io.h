@@ -38,6 +38,9 @@ public:
     // value to `sentenceContribution[feature.sentence]`.
     double probability(const std::vector<Feature> &features, std::vector<double> &sentenceContribution) const;
     double denseWeight(int dense) const;
+    // Weight of a 1-based feature index towards "uncivil".
+    double weight(int index) const;
+    double biasWeight() const;
 
 private:
     void cacheSign();
