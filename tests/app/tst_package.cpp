@@ -156,7 +156,7 @@ void TestPackage::unpackedCliRuns()
     {
         auto store = Store::open(storeDir, Store::Mode::ReadWrite);
         QVERIFY2(store, qPrintable(store.errorMessage()));
-        QVERIFY(store->ensureSource(SourceKind::Git, QStringLiteral("/data/kernel-mini.git"), QString()));
+        QVERIFY(store->ensureSource(SourceKind::Git, QStringLiteral("/data/kernel-mini.git"), QStringLiteral("")));
     }
     const QString out = m_dir.filePath(QStringLiteral("report.html"));
     r = run(cli, {QStringLiteral("--db"), storeDir, QStringLiteral("report"), QStringLiteral("--out"), out}, env);
