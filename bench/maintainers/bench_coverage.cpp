@@ -14,6 +14,8 @@
 #include <QProcess>
 #include <QTextStream>
 
+#include <ctime>
+
 using namespace kl;
 
 namespace {
@@ -44,20 +46,6 @@ int inventory(const QStringList &args)
         out << source.errorMessage() << '\n';
         return 1;
     }
-    int ordinal = 0;
-    for (const QString &tag : args.mid(2)) {
-        auto stmt = store->db().prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO releases(source_id, tag, commit_oid, tree_oid, date, ordinal) VALUES(?,?,?,?,?,?)"));
-        if (!stmt)
-            return 1;
-        stmt->bind(1, *source).bind(2, tag)
-            .bind(3, git(repo, {QStringLiteral("rev-parse"), tag + QStringLiteral("^{commit}")}))
-            .bind(4, git(repo, {QStringLiteral("rev-parse"), tag + QStringLiteral("^{tree}")}))
-            .bind(5, git(repo, {QStringLiteral("log"), QStringLiteral("-1"), QStringLiteral("--format=%ct"), tag}).toLongLong())
-            .bind(6, ordinal++);
-        if (!stmt->exec())
-            return 1;
-    }
     QElapsedTimer timer;
     timer.start();
     QString lastPhase;
@@ -73,12 +61,34 @@ int inventory(const QStringList &args)
     });
     JobContext ctx;
     ctx.progress = &reporter;
-    const Status status = ingest::analyzeReleaseTrees(*store, *source, repo, ctx);
-    if (!status) {
-        out << "failed: " << status.message() << '\n';
-        return 1;
+    int ordinal = 0;
+    // One release at a time, as successive `ingest git` runs would, to time each separately
+    // (wall clock, and CPU time of all threads: the machine may be shared).
+    for (const QString &tag : args.mid(2)) {
+        auto stmt = store->db().prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO releases(source_id, tag, commit_oid, tree_oid, date, ordinal) VALUES(?,?,?,?,?,?)"));
+        if (!stmt)
+            return 1;
+        stmt->bind(1, *source).bind(2, tag)
+            .bind(3, git(repo, {QStringLiteral("rev-parse"), tag + QStringLiteral("^{commit}")}))
+            .bind(4, git(repo, {QStringLiteral("rev-parse"), tag + QStringLiteral("^{tree}")}))
+            .bind(5, git(repo, {QStringLiteral("log"), QStringLiteral("-1"), QStringLiteral("--format=%ct"), tag}).toLongLong())
+            .bind(6, ordinal++);
+        if (!stmt->exec())
+            return 1;
+        const std::clock_t cpuStart = std::clock();
+        const qint64 wallStart = timer.elapsed();
+        const Status status = ingest::analyzeReleaseTrees(*store, *source, repo, ctx);
+        if (!status) {
+            out << "failed: " << status.message() << '\n';
+            return 1;
+        }
+        out << "  " << lastPhase << ": " << timer.elapsed() - phaseStart << " ms\n";
+        lastPhase.clear();
+        out << tag << ": wall " << timer.elapsed() - wallStart << " ms, cpu "
+            << qint64(double(std::clock() - cpuStart) * 1000.0 / CLOCKS_PER_SEC) << " ms\n";
+        out.flush();
     }
-    out << "  " << lastPhase << ": " << timer.elapsed() - phaseStart << " ms\n";
     out << "total " << timer.elapsed() << " ms\n";
     auto rows = store->db().prepare(QStringLiteral(
         "SELECT r.tag, m.files, m.sections, m.blobs_scanned, m.blobs_reused, m.elapsed_ms FROM maint_releases m "

@@ -12,8 +12,14 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <QThread>
+
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <optional>
+#include <thread>
+#include <vector>
 
 namespace kl::ingest {
 
@@ -83,19 +89,30 @@ public:
 
     std::optional<QString> find(const QString &oid, const QString &kind)
     {
-        const auto it = m_facts.constFind(key(oid, kind));
+        const QString k = key(oid, kind);
+        const auto it = m_facts.constFind(k);
         if (it == m_facts.constEnd())
             return std::nullopt;
-        ++reused;
+        if (!m_fresh.contains(k)) {
+            ++reused;
+            m_fresh.insert(k); // count a blob once per release
+        }
         return *it;
     }
+
+    bool contains(const QString &oid, const QString &kind) const { return m_facts.contains(key(oid, kind)); }
 
     void insert(const QString &oid, const QString &kind, const QString &facts)
     {
         ++scanned;
-        m_facts.insert(key(oid, kind), facts);
+        const QString k = key(oid, kind);
+        m_facts.insert(k, facts);
+        m_fresh.insert(k);
         m_pending.append({oid, kind, facts});
     }
+
+    // Blobs scanned or counted in this release are not counted again as reused.
+    void startRelease() { m_fresh.clear(); }
 
     Status flush(Database &db)
     {
@@ -123,15 +140,17 @@ private:
         QString oid, kind, facts;
     };
     QHash<QString, QString> m_facts;
+    QSet<QString> m_fresh;
     QList<Pending> m_pending;
 };
 
 class ReleaseAnalyzer
 {
 public:
-    ReleaseAnalyzer(Store &store, git_repository *repo, qint64 sourceId, const ReleaseInventoryOptions &options,
-                    BlobFactCache &cache, const JobContext &ctx)
-        : m_store(store), m_repo(repo), m_sourceId(sourceId), m_options(options), m_cache(cache), m_ctx(ctx)
+    ReleaseAnalyzer(Store &store, git_repository *repo, const QString &repoPath, qint64 sourceId,
+                    const ReleaseInventoryOptions &options, BlobFactCache &cache, const JobContext &ctx)
+        : m_store(store), m_repo(repo), m_repoPath(repoPath), m_sourceId(sourceId), m_options(options), m_cache(cache),
+          m_ctx(ctx)
     {
     }
 
@@ -140,6 +159,7 @@ public:
 private:
     Result<QByteArray> readBlob(const git_oid &oid, const QString &path);
     Result<QStringList> facts(const TreeFile &file, const QString &kind);
+    Status prefetchFacts(const QList<QPair<int, QString>> &wanted);
     QStringList subsystemsOfPath(const QString &path) const;
     QString resolveInclude(const QString &target, const QString &includingFile) const;
     Status addItem(const QString &kind, const QString &name, const QString &path, const QString &detail,
@@ -148,6 +168,7 @@ private:
 
     Store &m_store;
     git_repository *m_repo;
+    QString m_repoPath;
     qint64 m_sourceId;
     const ReleaseInventoryOptions &m_options;
     BlobFactCache &m_cache;
@@ -320,6 +341,85 @@ Status ReleaseAnalyzer::storeMaintainers(const QString &maintainersOid)
     return Status::ok();
 }
 
+QStringList scanBlob(const QByteArray &bytes, const QString &kind)
+{
+    if (kind == QLatin1String("exports"))
+        return coverage::scanExports(bytes);
+    if (kind == QLatin1String("bindings-refs"))
+        return coverage::scanBindingsReferences(bytes);
+    return {};
+}
+
+// Reads and scans the blobs whose facts are not cached yet on worker threads, each with its own
+// repository handle (libgit2 handles are not shared across threads); the calling thread works
+// too and reports progress.
+Status ReleaseAnalyzer::prefetchFacts(const QList<QPair<int, QString>> &wanted)
+{
+    QList<QPair<int, QString>> jobs;
+    for (const auto &w : wanted)
+        if (!m_cache.contains(git::oidToString(m_tree.files.at(w.first).oid), w.second))
+            jobs.append(w);
+    if (jobs.isEmpty())
+        return Status::ok();
+    std::vector<QStringList> results(size_t(jobs.size()));
+    std::atomic<qsizetype> next{0};
+    std::atomic<bool> stop{false};
+    std::mutex errorMutex;
+    Status firstError;
+    auto work = [&](git_repository *repo, bool reporter) {
+        for (;;) {
+            const qsizetype i = next.fetch_add(1);
+            if (i >= jobs.size() || stop.load())
+                return;
+            if (m_ctx.cancel.isCancelled()) {
+                stop = true;
+                return;
+            }
+            const TreeFile &file = m_tree.files.at(jobs.at(i).first);
+            git_blob *raw = nullptr;
+            const int rc = git_blob_lookup(&raw, repo, &file.oid);
+            if (rc < 0) {
+                const std::lock_guard<std::mutex> lock(errorMutex);
+                if (firstError.isOk())
+                    firstError = git::error(QStringLiteral("%1: reading blob %2 of %3")
+                                                .arg(m_release.tag, git::oidToString(file.oid), file.path),
+                                            rc);
+                stop = true;
+                return;
+            }
+            git::Blob blob(raw);
+            const QByteArray bytes = QByteArray::fromRawData(static_cast<const char *>(git_blob_rawcontent(raw)),
+                                                             qsizetype(git_blob_rawsize(raw)));
+            results[size_t(i)] = scanBlob(bytes, jobs.at(i).second);
+            if (reporter)
+                m_ctx.report(QStringLiteral("%1: scanning blobs").arg(m_release.tag), i + 1, jobs.size(),
+                             QStringLiteral("blobs"));
+        }
+    };
+    const int helpers = std::clamp(QThread::idealThreadCount(), 1, 8) - 1;
+    std::vector<git::Repository> repos;
+    for (int t = 0; t < helpers; ++t) {
+        auto r = git::openRepository(m_repoPath);
+        if (!r)
+            break; // fewer workers; the calling thread still does the work
+        repos.push_back(std::move(*r));
+    }
+    std::vector<std::thread> threads;
+    for (auto &r : repos)
+        threads.emplace_back(work, r.get(), false);
+    work(m_repo, true);
+    for (auto &t : threads)
+        t.join();
+    if (m_ctx.cancel.isCancelled())
+        return Status::cancelled();
+    if (!firstError.isOk())
+        return firstError;
+    for (qsizetype i = 0; i < jobs.size(); ++i)
+        m_cache.insert(git::oidToString(m_tree.files.at(jobs.at(i).first).oid), jobs.at(i).second,
+                       coverage::joinFacts(results[size_t(i)]));
+    return Status::ok();
+}
+
 QString moduleName(const QString &path, const QString &languageSuffix)
 {
     // rust/kernel/net/phy/reg.rs -> kernel::net::phy::reg; rust/kernel/lib.rs -> kernel
@@ -431,9 +531,21 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
     m_itemSubsystemStmt = std::move(*itemSubsystemStmt);
 
     // Exported symbols of every C file; bindings:: references of every second-language file.
+    {
+        QList<QPair<int, QString>> wanted;
+        for (int i = 0; i < fileCount; ++i) {
+            const QString &p = m_tree.files.at(i).path;
+            if (p.endsWith(QLatin1String(".c")))
+                wanted.append({i, QStringLiteral("exports")});
+            else if (p.endsWith(m_options.languageSuffix))
+                wanted.append({i, QStringLiteral("bindings-refs")});
+        }
+        KL_TRY(prefetchFacts(wanted));
+    }
     const QString languageDir = m_options.languageDirectory;
     const bool hasSecondLanguage = m_tree.directories.contains(languageDir.chopped(1));
     QHash<QString, QStringList> subsystemsOfSymbol;
+    QHash<QString, int> exportingFiles;
     QSet<QString> referencedSymbols;
     QHash<QString, QStringList> referencesOfFile;
     QList<int> secondLanguageFiles;
@@ -451,6 +563,7 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
             const QStringList owners = subsystemsOfPath(file.path);
             for (const QString &symbol : std::as_const(*exports)) {
                 KL_TRY(addItem(QStringLiteral("export"), symbol, file.path, {}, owners));
+                exportingFiles[symbol] += 1;
                 QStringList &known = subsystemsOfSymbol[symbol];
                 for (const QString &o : owners)
                     if (!known.contains(o))
@@ -569,19 +682,30 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
                     owners.append(s);
             QString rule = QStringLiteral("maintainers");
             if (owners.isEmpty()) {
-                // The C subsystem whose exported API the module calls most.
+                // The C subsystem whose exported API the module calls most: symbols exported by
+                // one file only (not the per-architecture copies of memcpy & co.), and a strict
+                // winner, else the module stays with the language's own section.
                 QHash<QString, int> votes;
-                for (const QString &r : referencesOfFile.value(path))
+                for (const QString &r : referencesOfFile.value(path)) {
+                    if (exportingFiles.value(r) != 1)
+                        continue;
                     for (const QString &s : subsystemsOfSymbol.value(r))
                         if (s != tag)
                             votes[s] += 1;
-                int best = 0;
-                for (auto it = votes.constBegin(); it != votes.constEnd(); ++it)
-                    best = std::max(best, it.value());
-                for (auto it = votes.constBegin(); it != votes.constEnd(); ++it)
-                    if (best > 0 && it.value() == best)
-                        owners.append(it.key());
-                std::sort(owners.begin(), owners.end());
+                }
+                int best = 0, bestCount = 0;
+                QString winner;
+                for (auto it = votes.constBegin(); it != votes.constEnd(); ++it) {
+                    if (it.value() > best) {
+                        best = it.value();
+                        bestCount = 1;
+                        winner = it.key();
+                    } else if (it.value() == best) {
+                        ++bestCount;
+                    }
+                }
+                if (bestCount == 1)
+                    owners.append(winner);
                 rule = owners.isEmpty() ? QStringLiteral("language") : QStringLiteral("calls");
                 if (owners.isEmpty() && hasCoreSection)
                     owners.append(tag);
@@ -654,7 +778,8 @@ Status analyzeReleaseTrees(Store &store, qint64 gitSourceId, const QString &repo
     for (const ReleaseRow &release : std::as_const(pending)) {
         if (ctx.cancel.isCancelled())
             return Status::cancelled();
-        ReleaseAnalyzer analyzer(store, repo->get(), gitSourceId, options, cache, ctx);
+        cache.startRelease();
+        ReleaseAnalyzer analyzer(store, repo->get(), repositoryPath, gitSourceId, options, cache, ctx);
         const Status status = analyzer.run(release);
         if (!status) {
             cache.discardPending();
