@@ -897,7 +897,7 @@ QString tagsWatermark(const std::vector<ReleaseTag> &tags)
     QStringList lines;
     for (const auto &t : tags)
         lines.append(t.name + QLatin1Char(' ') + hex(t.commit));
-    return lines.join(QLatin1Char('\n'));
+    return tags.empty() ? QStringLiteral("") : lines.join(QLatin1Char('\n'));
 }
 
 } // namespace
@@ -930,6 +930,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     const QString digest = QString::fromLatin1(
         QCryptographicHash::hash(languageText, QCryptographicHash::Sha1).toHex().left(16));
 
+    git::tuneForBulkReads();
     auto localPath = localRepository(store, options.source, ctx);
     if (!localPath)
         return localPath.status();

@@ -42,6 +42,10 @@ struct BlobStat
 
 BlobStat blobStat(const char *data, size_t size);
 
+// Bulk readers skip libgit2's SHA-1 re-hash of every object read (git itself does not re-hash on
+// read either; zlib and delta checks still catch corruption). Process-wide, idempotent.
+void tuneForBulkReads();
+
 class BlobStatCache
 {
 public:

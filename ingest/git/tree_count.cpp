@@ -37,6 +37,15 @@ quint32 countNewlines(const char *data, size_t size)
 
 } // namespace
 
+void tuneForBulkReads()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        ensureInitialized();
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    });
+}
+
 BlobStat blobStat(const char *data, size_t size)
 {
     BlobStat s;
@@ -152,6 +161,7 @@ Result<QList<TreeCount>> countTrees(const QString &repositoryPath, const QString
                                     const LanguageMap &languages, int threads,
                                     const JobContext &ctx)
 {
+    git::tuneForBulkReads();
     auto repo = git::openRepository(repositoryPath);
     if (!repo)
         return repo.status();
