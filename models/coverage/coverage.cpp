@@ -371,6 +371,15 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
     auto snap = coverageSnapshot(store, filter.release);
     if (!snap)
         return snap.status();
+    Filter f = filter;
+    // A [RUST] section's name stands for the subsystem it rolls up into.
+    if (!f.subsystem.isEmpty() && !snap->find(f.subsystem)) {
+        auto parent = store.db().scalar(QStringLiteral("SELECT subsystem FROM maint_sections WHERE release_id = ? AND name = ?"),
+                                        {snap->release.id, f.subsystem});
+        if (parent && !parent->toString().isEmpty())
+            f.subsystem = parent->toString();
+    }
+    const Filter &effective = f;
     report::Section section;
     section.id = QStringLiteral("coverage");
     section.title = QStringLiteral("Binding coverage at %1").arg(snap->release.tag);
@@ -404,13 +413,13 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
     QList<SubsystemCoverage> rows;
     int hidden = 0;
     for (const auto &c : snap->subsystems) {
-        if (shown(c, filter.subsystem))
+        if (shown(c, effective.subsystem))
             rows.append(c);
-        else if (filter.subsystem.isEmpty())
+        else if (effective.subsystem.isEmpty())
             ++hidden;
     }
-    if (!filter.subsystem.isEmpty() && rows.isEmpty())
-        return Status::error(QStringLiteral("no subsystem named '%1' at %2").arg(filter.subsystem, snap->release.tag));
+    if (!effective.subsystem.isEmpty() && rows.isEmpty())
+        return Status::error(QStringLiteral("no subsystem named '%1' at %2").arg(effective.subsystem, snap->release.tag));
     std::sort(rows.begin(), rows.end(), [](const SubsystemCoverage &a, const SubsystemCoverage &b) {
         if (a.level != b.level)
             return a.level > b.level;
@@ -428,13 +437,13 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
         table.note = QStringLiteral("%1 subsystems at level 0 not listed.").arg(hidden);
     section.tables.append(table);
 
-    if (!filter.subsystem.isEmpty()) {
-        auto items = coverageItems(store, snap->release.tag, filter.subsystem);
+    if (!effective.subsystem.isEmpty()) {
+        auto items = coverageItems(store, snap->release.tag, effective.subsystem);
         if (!items)
             return items.status();
         report::Table t;
         t.id = QStringLiteral("coverage.items");
-        t.title = QStringLiteral("What %1 exposes to the second language at %2").arg(filter.subsystem, snap->release.tag);
+        t.title = QStringLiteral("What %1 exposes to the second language at %2").arg(effective.subsystem, snap->release.tag);
         t.columns = {{QStringLiteral("kind"), QStringLiteral("Kind"), Column::Kind::Text},
                      {QStringLiteral("name"), QStringLiteral("Name"), Column::Kind::Text},
                      {QStringLiteral("path"), QStringLiteral("Path"), Column::Kind::Text},
@@ -444,8 +453,8 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
         section.tables.append(t);
     }
 
-    if (!filter.compareRelease.isEmpty()) {
-        auto diff = coverageDiff(store, filter.compareRelease, snap->release.tag, filter.subsystem);
+    if (!effective.compareRelease.isEmpty()) {
+        auto diff = coverageDiff(store, effective.compareRelease, snap->release.tag, effective.subsystem);
         if (!diff)
             return diff.status();
         report::Table changes;
@@ -496,7 +505,7 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
     QHash<QString, int> bestLevel;
     for (const auto &s : std::as_const(*trend))
         for (const auto &c : s.subsystems)
-            if (shown(c, filter.subsystem))
+            if (shown(c, effective.subsystem))
                 bestLevel[c.subsystem] = std::max(bestLevel.value(c.subsystem), c.level);
     QStringList trendSubsystems = bestLevel.keys();
     std::sort(trendSubsystems.begin(), trendSubsystems.end(), [&](const QString &a, const QString &b) {
