@@ -2,8 +2,8 @@
 
 // Each backend is switched on here once its implementation has landed in the tree (the header
 // alone is not enough: it may be a contract ahead of its code). Keep these in step with the tree.
-#define KL_GUI_HAVE_MAIL_INGEST 0
-#define KL_GUI_HAVE_MAIL_READER 0
+#define KL_GUI_HAVE_MAIL_INGEST 1
+#define KL_GUI_HAVE_MAIL_READER 1
 #define KL_GUI_HAVE_GIT_INGEST 0
 #define KL_GUI_HAVE_ADOPTION 0
 #define KL_GUI_HAVE_COVERAGE 1

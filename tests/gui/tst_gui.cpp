@@ -116,6 +116,7 @@ private Q_SLOTS:
         const QString store = m_tmp.filePath(QStringLiteral("cancel-store"));
         window.setStoreDirectory(store);
         window.showView(QStringLiteral("sources"));
+        window.show();
         SourcesView *sources = window.sourcesView();
         IngestJob::Spec spec;
         spec.kind = IngestJob::Kind::Mail;
@@ -129,12 +130,19 @@ private Q_SLOTS:
         // Each job row has its own Cancel button wired to its own token.
         const auto buttons = sources->findChildren<QPushButton *>(QStringLiteral("cancelJob"));
         QCOMPARE(buttons.size(), 2);
-        QTest::mouseClick(buttons.first(), Qt::LeftButton); // rows are inserted on top: the newest first
+        auto buttonOf = [&](IngestJob *job) -> QPushButton * {
+            for (QPushButton *b : buttons)
+                if (b->parentWidget()->property("job").value<QObject *>() == job)
+                    return b;
+            return nullptr;
+        };
+        QVERIFY(buttonOf(first) && buttonOf(second) && buttonOf(first) != buttonOf(second));
+        QTest::mouseClick(buttonOf(second), Qt::LeftButton);
         QCOMPARE(second->state(), IngestJob::State::Cancelled);
         QCOMPARE(secondDone.count(), 1);
         QSignalSpy firstDone(first, &IngestJob::finished);
         if (!first->isFinished()) {
-            QTest::mouseClick(buttons.last(), Qt::LeftButton);
+            QTest::mouseClick(buttonOf(first), Qt::LeftButton);
             QVERIFY(firstDone.wait(60000));
         }
         QVERIFY(first->isFinished());
