@@ -29,6 +29,7 @@ namespace kl::ingest {
 namespace {
 
 constexpr int kBatchSize = 1000;
+constexpr int kCommitEvery = 5000;
 
 bool looksLikeUrl(const QString &s)
 {
@@ -77,21 +78,66 @@ QByteArray compressText(const QString &text)
     return qCompress(text.toUtf8(), 6);
 }
 
-// Parses raw messages on all cores; removals need only their content hash.
-QList<mail::ParsedMessage> parseAll(const QList<mail::RawMessage> &raws)
+// A parsed message with the row id it will get if it is stored, and its search document
+// tokenised in the same worker (the expensive part of indexing runs on every core).
+struct ParsedItem
 {
-    QList<mail::ParsedMessage> parsed(raws.size());
+    mail::ParsedMessage pm;
+    qint64 id = 0;
+    std::optional<PreparedSearchDocument> doc;
+    Status docStatus;
+};
+
+SearchDocument searchDocument(const mail::ParsedMessage &pm, qint64 id, const QString &list)
+{
+    SearchDocument doc;
+    doc.kind = SearchDocument::Kind::Message;
+    doc.rowId = id;
+    doc.list = list;
+    doc.messageId = pm.messageId;
+    doc.subject = pm.subject;
+    doc.from = mail::formatMailbox(pm.from);
+    for (const auto &m : pm.to)
+        doc.to << mail::formatMailbox(m);
+    for (const auto &m : pm.cc)
+        doc.cc << mail::formatMailbox(m);
+    if (pm.hasDate)
+        doc.date = QDateTime::fromSecsSinceEpoch(pm.date, Qt::UTC);
+    doc.ownText = pm.prose;
+    doc.quotedText = pm.quotedText;
+    for (const auto &f : pm.diff.files)
+        doc.diffFiles << f.path;
+    return doc;
+}
+
+// Parses raw messages on all cores; removals need only their content hash. Row ids are handed
+// out in reading order from `firstId` (ids of messages that turn out to be stored already are
+// simply never used), so documents can be tokenised before the writer sees them.
+std::vector<ParsedItem> parseAll(const QList<mail::RawMessage> &raws, qint64 firstId, const QString &list)
+{
+    std::vector<ParsedItem> parsed(size_t(raws.size()));
+    qint64 next = firstId;
+    for (qsizetype i = 0; i < raws.size(); ++i) {
+        if (!raws[i].removal)
+            parsed[size_t(i)].id = next++;
+    }
     std::atomic<qsizetype> nextIndex{0};
     auto work = [&] {
         while (true) {
             const qsizetype i = nextIndex.fetch_add(1);
             if (i >= raws.size())
                 return;
+            ParsedItem &item = parsed[size_t(i)];
             if (raws[i].removal) {
-                parsed[i].contentHash = QCryptographicHash::hash(raws[i].bytes, QCryptographicHash::Sha1);
+                item.pm.contentHash = QCryptographicHash::hash(raws[i].bytes, QCryptographicHash::Sha1);
                 continue;
             }
-            parsed[i] = mail::parseMessage(raws[i].bytes);
+            item.pm = mail::parseMessage(raws[i].bytes);
+            auto prepared = SearchIndex::prepare(searchDocument(item.pm, item.id, list));
+            if (prepared)
+                item.doc.emplace(std::move(prepared.value()));
+            else
+                item.docStatus = prepared.status();
         }
     };
     const unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
@@ -126,10 +172,10 @@ public:
         KL_TRY(p(m_findHash, "SELECT id FROM messages WHERE list_id = ? AND content_hash = ?"));
         KL_TRY(p(m_findMsgid, "SELECT 1 FROM messages WHERE msgid = ? AND list_id = ? LIMIT 1"));
         KL_TRY(p(m_insertMessage,
-                 "INSERT INTO messages(list_id, source_id, msgid, msgid_synthetic, content_hash, "
+                 "INSERT INTO messages(id, list_id, source_id, msgid, msgid_synthetic, content_hash, "
                  "from_identity, from_person, date, subject, in_reply_to, refs, is_reply, size, raw_kind, "
                  "raw_path, raw_epoch, raw_oid, raw_commit, raw_offset, raw_length) "
-                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         KL_TRY(p(m_insertAddress,
                  "INSERT OR IGNORE INTO message_addresses(message_id, kind, identity_id) VALUES(?,?,?)"));
         KL_TRY(p(m_insertBody,
@@ -154,18 +200,22 @@ public:
         return Status::ok();
     }
 
-    // One transaction: rows, warnings, watermarks. The search batch is committed just before
-    // SQLite's, so a crash in between re-adds rows with the same ids and replaces the documents.
-    Status write(qint64 sourceId, const mail::RawBatch &batch, const QList<mail::ParsedMessage> &parsed)
+    // Rows, warnings and watermarks of a batch join the open transaction; flush() commits the
+    // search documents and then SQLite. A crash in between re-adds the rows with the same ids
+    // on the rerun, which replaces their documents.
+    Status write(qint64 sourceId, const mail::RawBatch &batch, std::vector<ParsedItem> &parsed)
     {
-        Transaction tx(m_db);
-        KL_TRY(tx.status());
+        if (!m_tx) {
+            m_tx.emplace(m_db);
+            KL_TRY(m_tx->status());
+        }
         bool changed = false;
         for (const auto &w : batch.warnings)
             KL_TRY(warn(sourceId, w.kind, w.location, w.message));
         for (qsizetype i = 0; i < batch.messages.size(); ++i) {
             const mail::RawMessage &raw = batch.messages[i];
-            const mail::ParsedMessage &pm = parsed[i];
+            ParsedItem &item = parsed[size_t(i)];
+            const mail::ParsedMessage &pm = item.pm;
             ++m_summary.messagesRead;
             m_findHash.bind(1, m_listId).bind(2, pm.contentHash);
             auto found = m_findHash.step();
@@ -185,7 +235,7 @@ public:
                 ++m_summary.alreadyStored;
                 continue;
             }
-            KL_TRY(insert(sourceId, raw, pm));
+            KL_TRY(insert(sourceId, raw, item));
             changed = true;
         }
         for (const QString &name : batch.maildirSeen) {
@@ -196,9 +246,28 @@ public:
             KL_TRY(m_store.setWatermark(sourceId, key, value));
         if (changed)
             KL_TRY(m_db.exec(QStringLiteral("UPDATE lists SET threads_stale = 1 WHERE id = %1").arg(m_listId)));
-        KL_TRY(m_search.commit());
-        return tx.commit();
+        m_pendingMessages += batch.messages.size();
+        // Xapian's commit rewrites B-tree blocks; committing every few thousand messages keeps
+        // that cost down while bounding what a crash can make us redo.
+        if (m_pendingMessages >= kCommitEvery)
+            return flush();
+        return Status::ok();
     }
+
+    Status flush()
+    {
+        if (!m_tx)
+            return Status::ok();
+        KL_TRY(m_search.commit());
+        Status s = m_tx->commit();
+        m_tx.reset();
+        m_pendingMessages = 0;
+        return s;
+    }
+
+    void abandon() { m_tx.reset(); }
+    QString listName() const { return m_listName; }
+    Database &database() { return m_db; }
 
     Status warn(qint64 sourceId, const QString &kind, const QString &location, const QString &message)
     {
@@ -226,8 +295,10 @@ private:
         return m_store.identity(m.name.trimmed().isEmpty() ? m.email : m.name, m.email);
     }
 
-    Status insert(qint64 sourceId, const mail::RawMessage &raw, const mail::ParsedMessage &pm)
+    Status insert(qint64 sourceId, const mail::RawMessage &raw, ParsedItem &item)
     {
+        const mail::ParsedMessage &pm = item.pm;
+        const qint64 id = item.id;
         m_findMsgid.bind(1, pm.messageId).bind(2, m_listId);
         auto dup = m_findMsgid.step();
         if (!dup)
@@ -247,45 +318,43 @@ private:
             person = p.value();
         }
         Statement &s = m_insertMessage;
-        s.bind(1, m_listId).bind(2, sourceId).bind(3, pm.messageId).bind(4, pm.syntheticId ? 1 : 0)
-            .bind(5, pm.contentHash);
+        s.bind(1, id);
+        s.bind(2, m_listId).bind(3, sourceId).bind(4, pm.messageId).bind(5, pm.syntheticId ? 1 : 0)
+            .bind(6, pm.contentHash);
         if (fromId.value())
-            s.bind(6, fromId.value()).bind(7, person);
+            s.bind(7, fromId.value()).bind(8, person);
         else
-            s.bindNull(6).bindNull(7);
+            s.bindNull(7).bindNull(8);
         if (pm.hasDate)
-            s.bind(8, pm.date);
+            s.bind(9, pm.date);
         else
-            s.bindNull(8);
-        s.bind(9, pm.subject.isNull() ? QStringLiteral("") : pm.subject);
-        s.bind(10, pm.inReplyTo.isEmpty() ? QString() : pm.inReplyTo);
-        s.bind(11, pm.references.join(QLatin1Char(' ')) + QStringLiteral(""));
-        s.bind(12, pm.isReply ? 1 : 0).bind(13, qint64(raw.bytes.size())).bind(14, raw.location.kind)
-            .bind(15, raw.location.path);
+            s.bindNull(9);
+        s.bind(10, pm.subject.isNull() ? QStringLiteral("") : pm.subject);
+        s.bind(11, pm.inReplyTo.isEmpty() ? QString() : pm.inReplyTo);
+        s.bind(12, pm.references.join(QLatin1Char(' ')) + QStringLiteral(""));
+        s.bind(13, pm.isReply ? 1 : 0).bind(14, qint64(raw.bytes.size())).bind(15, raw.location.kind)
+            .bind(16, raw.location.path);
         if (raw.location.epoch >= 0)
-            s.bind(16, raw.location.epoch);
+            s.bind(17, raw.location.epoch);
         else
-            s.bindNull(16);
-        s.bind(17, raw.location.oid.isEmpty() ? QString() : raw.location.oid)
-            .bind(18, raw.location.commit.isEmpty() ? QString() : raw.location.commit);
+            s.bindNull(17);
+        s.bind(18, raw.location.oid.isEmpty() ? QString() : raw.location.oid)
+            .bind(19, raw.location.commit.isEmpty() ? QString() : raw.location.commit);
         if (raw.location.offset >= 0)
-            s.bind(19, raw.location.offset).bind(20, raw.location.length);
+            s.bind(20, raw.location.offset).bind(21, raw.location.length);
         else
-            s.bindNull(19).bindNull(20);
+            s.bindNull(20).bindNull(21);
         KL_TRY(s.exec());
-        const qint64 id = m_db.lastInsertRowId();
         ++m_summary.messagesAdded;
 
         for (const auto &w : pm.warnings)
             KL_TRY(warn(sourceId, w.kind, raw.location.describe(), w.message));
 
-        QStringList to, cc;
         for (int kind = 1; kind <= 2; ++kind) {
             for (const mail::Mailbox &m : kind == 1 ? pm.to : pm.cc) {
                 auto ident = identityOf(m);
                 if (!ident)
                     return ident.status();
-                (kind == 1 ? to : cc) << mail::formatMailbox(m);
                 if (!ident.value())
                     continue;
                 m_insertAddress.bind(1, id).bind(2, kind).bind(3, ident.value());
@@ -311,9 +380,7 @@ private:
                 .bind(13, qint64(pm.diff.files.size())).bind(14, pm.diff.added).bind(15, pm.diff.removed);
             KL_TRY(m_insertPatch.exec());
         }
-        QStringList diffFiles;
         for (const auto &f : pm.diff.files) {
-            diffFiles << f.path;
             if (!isPatch && !pm.diff.files.isEmpty() && pm.isReply)
                 continue; // a diff sketched in a reply is searchable but is not a patch fact
             const int flags = (f.binary ? 1 : 0) | (f.created ? 2 : 0) | (f.deleted ? 4 : 0);
@@ -353,26 +420,16 @@ private:
             }
         }
 
-        SearchDocument doc;
-        doc.kind = SearchDocument::Kind::Message;
-        doc.rowId = id;
-        doc.list = m_listName;
-        doc.messageId = pm.messageId;
-        doc.subject = pm.subject;
-        doc.from = mail::formatMailbox(pm.from);
-        doc.to = to;
-        doc.cc = cc;
-        if (pm.hasDate)
-            doc.date = QDateTime::fromSecsSinceEpoch(pm.date, Qt::UTC);
-        doc.ownText = pm.prose;
-        doc.quotedText = pm.quotedText;
-        doc.diffFiles = diffFiles;
-        return m_search.add(doc);
+        if (!item.doc)
+            return item.docStatus.withContext(raw.location.describe());
+        return m_search.add(std::move(*item.doc));
     }
 
     Store &m_store;
     Database &m_db;
     SearchIndex &m_search;
+    std::optional<Transaction> m_tx;
+    qsizetype m_pendingMessages = 0;
     qint64 m_listId;
     QString m_listName;
     MailIngestSummary &m_summary;
@@ -385,29 +442,47 @@ private:
 // previous one.
 Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const JobContext &ctx)
 {
+    // Row ids continue after the highest one stored; see parseAll().
+    auto maxId = writer.database().scalar(QStringLiteral("SELECT coalesce(max(id), 0) FROM messages"));
+    if (!maxId)
+        return maxId.status();
+    qint64 nextId = maxId->toLongLong() + 1;
     struct Pending
     {
         std::shared_ptr<mail::RawBatch> batch;
-        QList<mail::ParsedMessage> parsed;
+        std::vector<ParsedItem> parsed;
     };
     std::optional<Pending> pending;
     bool more = true;
     bool cancelled = false;
     while (true) {
         std::shared_ptr<mail::RawBatch> batch;
-        std::future<QList<mail::ParsedMessage>> parsing;
+        std::future<std::vector<ParsedItem>> parsing;
         if (more && !ctx.cancel.isCancelled()) {
             batch = std::make_shared<mail::RawBatch>();
             auto r = reader.next(*batch, kBatchSize);
-            if (!r)
+            if (!r) {
+                writer.abandon();
                 return r.status();
+            }
             more = r.value();
-            parsing = std::async(std::launch::async, [batch] { return parseAll(batch->messages); });
+            const qint64 firstId = nextId;
+            for (const auto &m : std::as_const(batch->messages))
+                nextId += m.removal ? 0 : 1;
+            parsing = std::async(std::launch::async, [batch, firstId, list = writer.listName()] {
+                return parseAll(batch->messages, firstId, list);
+            });
         } else if (more) {
             cancelled = true;
         }
         if (pending) {
-            KL_TRY(writer.write(sourceId, *pending->batch, pending->parsed));
+            Status written = writer.write(sourceId, *pending->batch, pending->parsed);
+            if (!written) {
+                writer.abandon();
+                if (parsing.valid())
+                    parsing.wait();
+                return written;
+            }
             pending.reset();
         }
         ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit());
@@ -415,6 +490,7 @@ Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const
             break;
         pending = Pending{batch, parsing.get()};
     }
+    KL_TRY(writer.flush());
     ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit(), true);
     return cancelled ? Status::cancelled() : Status::ok();
 }
