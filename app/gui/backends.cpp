@@ -4,11 +4,11 @@
 // alone is not enough: it may be a contract ahead of its code). Keep these in step with the tree.
 #define KL_GUI_HAVE_MAIL_INGEST 1
 #define KL_GUI_HAVE_MAIL_READER 1
-#define KL_GUI_HAVE_GIT_INGEST 0
-#define KL_GUI_HAVE_ADOPTION 0
+#define KL_GUI_HAVE_GIT_INGEST 1
+#define KL_GUI_HAVE_ADOPTION 1
 #define KL_GUI_HAVE_COVERAGE 1
-#define KL_GUI_HAVE_FRICTION 0
-#define KL_GUI_HAVE_ONBOARDING 0
+#define KL_GUI_HAVE_FRICTION 1
+#define KL_GUI_HAVE_ONBOARDING 1
 #define KL_GUI_HAVE_MAIL_MODELS 1
 
 #if KL_GUI_HAVE_MAIL_INGEST || KL_GUI_HAVE_MAIL_READER
@@ -126,7 +126,16 @@ Result<QString> runGitIngest(Store &store, const QString &source, const QString 
     auto summary = ingest::ingestGit(store, options, ctx);
     if (!summary)
         return summary.status();
-    return QStringLiteral("git history ingested");
+    QString text = QStringLiteral("%1 commits (%2 merges), %3 file changes, %4 releases (%5 snapshots) in %6 s")
+                       .arg(summary->commitsAdded)
+                       .arg(summary->mergesAdded)
+                       .arg(summary->fileChangesAdded)
+                       .arg(summary->releasesAdded)
+                       .arg(summary->snapshotsAdded)
+                       .arg(summary->historySeconds + summary->snapshotSeconds, 0, 'f', 1);
+    if (!summary->coverageNote.isEmpty())
+        text += QStringLiteral("; ") + summary->coverageNote;
+    return text;
 #else
     (void)store, (void)source, (void)branch, (void)ctx;
     return Status::error(QStringLiteral("git ingest is not built yet"));

@@ -38,15 +38,15 @@ report::Table hitsTable(const SearchResults &results)
     table.id = QStringLiteral("search.results");
     table.title = QObject::tr("Results");
     table.columns = {{QStringLiteral("date"), QObject::tr("Date"), Column::Kind::DateTime},
-                     {QStringLiteral("from"), QObject::tr("From"), Column::Kind::Text},
                      {QStringLiteral("subject"), QObject::tr("Subject"), Column::Kind::Text},
+                     {QStringLiteral("from"), QObject::tr("From"), Column::Kind::Text},
                      {QStringLiteral("list"), QObject::tr("List"), Column::Kind::Text},
                      {QStringLiteral("relevance"), QObject::tr("Relevance"), Column::Kind::Integer},
                      {QStringLiteral("kind"), QObject::tr("Kind"), Column::Kind::Text},
                      {QStringLiteral("message_row_id"), QStringLiteral("row"), Column::Kind::Integer},
                      {QStringLiteral("msgid"), QObject::tr("Message-ID"), Column::Kind::Text}};
     for (const SearchHit &hit : results.hits)
-        table.rows.append({hit.date, hit.from, hit.subject, hit.list, qint64(hit.relevance + 0.5),
+        table.rows.append({hit.date, hit.subject, hit.from, hit.list, qint64(hit.relevance + 0.5),
                            hit.kind == SearchDocument::Kind::Commit ? QObject::tr("commit") : QObject::tr("mail"),
                            hit.rowId, hit.messageId});
     return table;

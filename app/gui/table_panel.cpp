@@ -43,6 +43,8 @@ TablePanel::TablePanel(QWidget *parent) : QWidget(parent)
     m_view = new QTableView(this);
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
+    // Keep the report's own order (ranking, newest first) until the user picks a column.
+    m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_view->setAlternatingRowColors(true);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -51,6 +53,8 @@ TablePanel::TablePanel(QWidget *parent) : QWidget(parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    // Measuring every row of a long table to size columns would stall the GUI thread.
+    m_view->horizontalHeader()->setResizeContentsPrecision(100);
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     layout->addWidget(m_view, 1);
@@ -89,8 +93,8 @@ void TablePanel::setTable(const report::Table &table)
     m_note->setVisible(!table.note.isEmpty());
     m_view->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
-        if (m_view->columnWidth(c) > 420)
-            m_view->setColumnWidth(c, 420);
+        if (m_view->columnWidth(c) > 360)
+            m_view->setColumnWidth(c, 360);
 }
 
 const report::Table &TablePanel::table() const

@@ -20,6 +20,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace {
 
@@ -106,6 +107,7 @@ int main(int argc, char *argv[])
         clock.start();
         qint64 last = 0, maxGap = 0, ticks = 0, over100 = 0, over50 = 0;
         QList<qint64> gaps;
+        QStringList slow;
         QTimer probe;
         probe.setInterval(10);
         probe.setTimerType(Qt::PreciseTimer);
@@ -118,8 +120,10 @@ int main(int argc, char *argv[])
             maxGap = std::max(maxGap, gap);
             if (gap > 100)
                 ++over100;
-            if (gap > 50)
+            if (gap > 50) {
                 ++over50;
+                slow.append(QStringLiteral("%1ms@%2(%3)").arg(gap).arg(now).arg(window.currentView()->name()));
+            }
         });
         // The user keeps browsing: switch views while the ingest runs, which makes every view
         // reload from the store being written.
@@ -147,6 +151,10 @@ int main(int argc, char *argv[])
         out << "p99_tick_gap_ms: " << p99 << "\n";
         out << "gaps_over_50ms: " << over50 << "\n";
         out << "gaps_over_100ms: " << over100 << "\n";
+        out << "slow_ticks: " << slow.join(QLatin1Char(' ')) << "\n";
+        double load[3] = {0, 0, 0};
+        if (getloadavg(load, 3) > 0)
+            out << "load_average_1min: " << load[0] << "\n";
     }
     return 0;
 }
