@@ -542,9 +542,12 @@ Result<SearchResults> SearchIndex::search(const QString &query, int offset, int 
             enquire.set_sort_by_value_then_relevance(kDateSlot, false);
             break;
         }
-        // Checking a little ahead keeps small counts exact at little cost.
+        // Counting every match up to a bound makes "N matches" exact where people read it
+        // (Xapian's estimate is often off by half); measured at a few ms on the kbuild index.
+        const Xapian::doccount checkAtLeast =
+            Xapian::doccount(std::max<qint64>(qint64(offset) + limit, options.exactCountUpTo));
         const Xapian::MSet mset = enquire.get_mset(Xapian::doccount(offset), Xapian::doccount(limit),
-                                                   Xapian::doccount(offset + limit + 100));
+                                                   checkAtLeast);
         SearchResults results;
         results.estimatedTotal = qint64(mset.get_matches_estimated());
         results.hits.reserve(qsizetype(mset.size()));

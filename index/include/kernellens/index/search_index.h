@@ -53,7 +53,7 @@ enum class SearchOrder { Relevance, NewestFirst, OldestFirst };
 struct SearchResults
 {
     QList<SearchHit> hits;
-    qint64 estimatedTotal = 0;  // exact when small; Xapian's estimate otherwise
+    qint64 estimatedTotal = 0;  // exact up to SearchOptions::exactCountUpTo; Xapian's estimate beyond
 };
 
 // Search behaviour beyond the order; defaults are what `kernellens-cli search` uses.
@@ -62,6 +62,8 @@ struct SearchOptions
     SearchOrder order = SearchOrder::NewestFirst;
     // Treat the last word as a prefix (search-as-you-type in the GUI).
     bool partial = false;
+    // estimatedTotal is exact up to this many matches, an estimate beyond.
+    qint64 exactCountUpTo = 10000;
 };
 
 // A document already turned into Xapian terms and values. Opaque; made by SearchIndex::prepare().
