@@ -740,7 +740,8 @@ Result<MessageView> readMessage(Store &store, qint64 messageId)
     QByteArray raw;
     QString location;
     if (kind == QLatin1String("git")) {
-        location = QStringLiteral("%1: epoch %2: blob %3").arg(path).arg(stmt->int64(4)).arg(stmt->text(5));
+        location = stmt->isNull(4) ? QStringLiteral("%1: blob %2").arg(path, stmt->text(5))
+                                   : QStringLiteral("%1: epoch %2: blob %3").arg(path).arg(stmt->int64(4)).arg(stmt->text(5));
         auto blob = mail::readGitBlob(path, stmt->text(5));
         if (!blob)
             return blob.status();

@@ -95,6 +95,8 @@ private Q_SLOTS:
     void sniffing_data();
     void sniffing();
     void cancelThenResume();
+    void truncatedMbox();
+    void corruptBlobIsSkippedWithAWarning();
 };
 
 void TestMailIngest::mboxrdAndRerun()
@@ -439,6 +441,60 @@ void TestMailIngest::cancelThenResume()
     auto search = SearchIndex::open(store->searchIndexPath(), SearchIndex::Mode::ReadOnly);
     QVERIFY(search);
     QCOMPARE(search->documentCount(), 2500);
+}
+
+void TestMailIngest::truncatedMbox()
+{
+    QTemporaryDir dir;
+    const QString mbox = dir.filePath(QStringLiteral("cut.mbox"));
+    QFile src(fixture(QStringLiteral("rd.mbox")));
+    QVERIFY(src.open(QIODevice::ReadOnly));
+    const QByteArray all = src.readAll();
+    {
+        QFile f(mbox);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(all.left(all.size() - 40)); // cut in the middle of the last message
+    }
+    auto store = Store::open(dir.filePath(QStringLiteral("s")), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    auto r = run(store.value(), QStringLiteral("cut"), {mbox});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->messagesAdded, 3);
+    QCOMPARE(r->warningsByKind.value(QStringLiteral("mbox-truncated")), 1);
+    const QString where = store->db().scalar(QStringLiteral(
+        "SELECT location FROM parse_warnings WHERE kind = 'mbox-truncated'"))->toString();
+    QVERIFY2(where.startsWith(mbox + QLatin1Char(':')), qPrintable(where));
+}
+
+void TestMailIngest::corruptBlobIsSkippedWithAWarning()
+{
+    QTemporaryDir dir;
+    const QString work = dir.filePath(QStringLiteral("work"));
+    QVERIFY(QDir().mkpath(work));
+    QVERIFY(git(work, {QStringLiteral("init"), QStringLiteral("-q")}));
+    QVERIFY(commitMessage(work, message("ok1@x", "one"), false));
+    const QByteArray broken = message("broken@x", "two");
+    QVERIFY(commitMessage(work, broken, false));
+    QVERIFY(commitMessage(work, message("ok2@x", "three"), false));
+    // Loose objects: remove the second message's blob.
+    QProcess hash;
+    hash.start(QStringLiteral("git"), {QStringLiteral("-C"), work, QStringLiteral("hash-object"), QStringLiteral("--stdin")});
+    hash.write(broken);
+    hash.closeWriteChannel();
+    QVERIFY(hash.waitForFinished());
+    const QString oid = QString::fromLatin1(hash.readAllStandardOutput().trimmed());
+    QCOMPARE(oid.size(), 40);
+    QVERIFY(QFile::remove(work + QStringLiteral("/.git/objects/") + oid.left(2) + QLatin1Char('/') + oid.mid(2)));
+
+    auto store = Store::open(dir.filePath(QStringLiteral("s")), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    auto r = run(store.value(), QStringLiteral("c"), {work + QStringLiteral("/.git")});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->messagesAdded, 2);
+    QCOMPARE(r->warningsByKind.value(QStringLiteral("corrupt-object")), 1);
+    const QString message = store->db().scalar(QStringLiteral(
+        "SELECT location || ' ' || message FROM parse_warnings WHERE kind = 'corrupt-object'"))->toString();
+    QVERIFY2(message.contains(QLatin1String("epoch 0")) && message.contains(oid), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestMailIngest)

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void epochCounts();
     void rerunAddsNothing();
     void rustMbox();
+    void statsCommand();
 };
 
 void TestMailKbuild::epochCounts()
@@ -121,6 +122,18 @@ void TestMailKbuild::rustMbox()
     auto view = ingest::readMessage(store.value(), id);
     QVERIFY2(view, qPrintable(view.errorMessage()));
     QVERIFY(view->rawLocation.contains(QLatin1String("linux-kbuild-rust.mbox:")));
+}
+
+void TestMailKbuild::statsCommand()
+{
+    QProcess p;
+    p.start(QStringLiteral(KERNELLENS_CLI), {QStringLiteral("--db"), kStore, QStringLiteral("--csv"), QStringLiteral("stats")});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(out.contains(QLatin1String("messages,31699")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("distinct Message-IDs,31677")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("duplicated Message-IDs,19")), qPrintable(out));
 }
 
 QTEST_GUILESS_MAIN(TestMailKbuild)
