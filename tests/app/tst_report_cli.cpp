@@ -147,7 +147,7 @@ void TestReportCli::htmlWithoutDisplay()
     QVERIFY(html.contains(QLatin1String("Inputs")));
     QVERIFY(html.contains(QLatin1String("evil.mbox")));
     QVERIFY(html.contains(QLatin1String("offset 12")));
-    static const QRegularExpression remote(QStringLiteral(R"((src|href)\s*=\s*["']?\s*(https?:|//))"),
+    static const QRegularExpression remote(QStringLiteral("(src|href)\\s*=\\s*[\"']?\\s*(https?:|//)"),
                                            QRegularExpression::CaseInsensitiveOption);
     QVERIFY(!remote.match(html).hasMatch());
     for (const char *id : {"adoption", "coverage", "friction", "onboarding"})
@@ -200,7 +200,7 @@ void TestReportCli::hostileTextIsEscaped()
     const QString md = readText(m_dir.filePath(QStringLiteral("r.md")));
     QVERIFY(!html.isEmpty() && !md.isEmpty());
     // Markdown keeps the text but backslash-escapes every '<', which renders it literally.
-    static const QRegularExpression rawTag(QStringLiteral(R"((?<!\\)<(script|b )\b)"),
+    static const QRegularExpression rawTag(QStringLiteral("(?<!\\\\)<(script|b )\\b"),
                                            QRegularExpression::CaseInsensitiveOption);
     for (const QString *text : {&html, &md}) {
         QVERIFY2(!rawTag.match(*text).hasMatch(), qPrintable(rawTag.match(*text).captured(0)));

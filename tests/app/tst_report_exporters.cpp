@@ -56,10 +56,10 @@ void TestReportExporters::htmlIsSelfContained()
     QVERIFY(!html.contains(QLatin1String("<img"), Qt::CaseInsensitive));
     QVERIFY(!html.contains(QLatin1String("@import"), Qt::CaseInsensitive));
     QVERIFY(!html.contains(QLatin1String("url("), Qt::CaseInsensitive));
-    static const QRegularExpression remote(QStringLiteral(R"((src|href)\s*=\s*["']?\s*(https?:|//|ftp:|file:|data:))"),
+    static const QRegularExpression remote(QStringLiteral("(src|href)\\s*=\\s*[\"']?\\s*(https?:|//|ftp:|file:|data:)"),
                                            QRegularExpression::CaseInsensitiveOption);
     QVERIFY2(!remote.match(html).hasMatch(), qPrintable(remote.match(html).captured(0)));
-    static const QRegularExpression anySrc(QStringLiteral(R"(\ssrc\s*=)"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression anySrc(QStringLiteral("\\ssrc\\s*="), QRegularExpression::CaseInsensitiveOption);
     QVERIFY(!anySrc.match(html).hasMatch());
     // What a reader needs: method notes, generation time, inputs with watermarks, tables.
     QVERIFY(html.contains(QLatin1String("Physical lines per language")));
@@ -93,7 +93,7 @@ void TestReportExporters::markdownTablesAndEscaping()
     QVERIFY(md.contains(QStringLiteral("| v6.12 | 2024-11-17 | 20,576 | 2.01 % | – |")));
     QVERIFY(md.contains(QLatin1String("*Method.* Physical lines")));
     // Every row of a table has as many unescaped pipes as its header: no cell broke out.
-    static const QRegularExpression pipe(QStringLiteral(R"((?<!\\)\|)"));
+    static const QRegularExpression pipe(QStringLiteral("(?<!\\\\)\\|"));
     int expected = -1;
     for (const QString &line : md.split(QLatin1Char('\n'))) {
         if (!line.startsWith(QLatin1String("| ")) ) {
@@ -189,7 +189,7 @@ void TestReportExporters::pdfIsPaginatedVectorPdf()
     QVERIFY(pdf.size() > 20000);
     QVERIFY(pdf.trimmed().endsWith("%%EOF"));
     // 5 charts and an 80-row table do not fit one A4 page.
-    static const QRegularExpression page(QStringLiteral(R"(/Type\s*/Page\b)"));
+    static const QRegularExpression page(QStringLiteral("/Type\\s*/Page\\b"));
     const int pages = int(QString::fromLatin1(pdf).count(page));
     QVERIFY2(pages >= 3, qPrintable(QStringLiteral("%1 pages").arg(pages)));
     QVERIFY2(!pdf.contains("/Subtype /Image"), "charts are vectors, not images");
