@@ -183,8 +183,11 @@ Result<Lexicon> Lexicon::parse(const QByteArray &text, const QString &fileName)
         LexiconEntry entry;
         if (!categoryFromName(kind, entry.category))
             return Status::error(QStringLiteral("%1:%2: unknown category '%3'").arg(fileName).arg(n + 1).arg(kind));
-        entry.phrase = phrase;
-        const QStringList words = phrase.toLower().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        entry.strong = phrase.startsWith(QLatin1Char('!'));
+        entry.phrase = entry.strong ? phrase.mid(1).trimmed() : phrase;
+        if (entry.phrase.isEmpty())
+            return Status::error(QStringLiteral("%1:%2: empty phrase").arg(fileName).arg(n + 1));
+        const QStringList words = entry.phrase.toLower().split(QLatin1Char(' '), Qt::SkipEmptyParts);
         for (const QString &w : words)
             entry.tokens.push_back(w);
         const int index = int(lex.m_entries.size());
@@ -422,6 +425,8 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
                 if (match && Lexicon::tokenMatches(entry.tokens.front(), lw)) {
                     a.hits.push_back({e, si});
                     ++a.categoryHits[int(entry.category)];
+                    if (entry.strong)
+                        ++a.strongHits;
                 }
             }
         }
@@ -450,7 +455,9 @@ void features(const Analysis &a, std::vector<Feature> &out)
             const Token &t = a.tokens[size_t(ti)];
             // Technical vocabulary is invisible to the model: merged into one token it learned
             // the toxicity of "crap"/"ugly" in code review; dropped, "kill"/"dead" weigh nothing.
-            if (t.word && t.technical)
+            // "?" and "!" runs are left to the dense exclamation feature: as n-grams the model
+            // learned GitHub impatience and flagged plain review questions ("Why is this needed?").
+            if (!t.word || t.technical)
                 continue;
             const std::uint64_t h = tokenHash(t);
             out.push_back({int(mix(h, 1) % kHashSize) + 1, 1.0, sentence});
@@ -497,8 +504,7 @@ void features(const Analysis &a, std::vector<Feature> &out)
 
 int strongHits(const Analysis &a)
 {
-    return a.categoryHits[int(Category::NameCalling)] + a.categoryHits[int(Category::Vulgarity)]
-           + a.categoryHits[int(Category::Threat)];
+    return a.strongHits;
 }
 
 double adjustedScore(double modelProbability, const Analysis &a)

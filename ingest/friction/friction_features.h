@@ -38,7 +38,8 @@ struct LexiconEntry
     LexiconKind kind = LexiconKind::Category;
     Category category = Category::Rejection;
     std::vector<QString> tokens;   // lower case; "a|b" alternatives; trailing '*' = prefix
-    QString phrase;                // as written in the file
+    QString phrase;                // as written in the file, without the "!" mark
+    bool strong = false;           // "!": makes a message uncivil by itself
 };
 
 class Lexicon
@@ -100,6 +101,7 @@ struct Analysis
     int exclamations = 0;
     int secondPerson = 0;
     int shoutingSentences = 0;
+    int strongHits = 0;
     int categoryHits[kCategoryCount] = {};
 };
 
@@ -115,9 +117,10 @@ struct Feature
 // Sorted by index, unique, hashed block L2-normalised. No bias term.
 void features(const Analysis &analysis, std::vector<Feature> &out);
 
-// Name calling, vulgarity and threats in the lexicon are unambiguous enough to make a message
-// uncivil whatever the model says (the model learned code-review and GitHub language, where e.g.
-// "idiot" appears mostly in civil meta-discussion). Returns max(model, 0.7 + 0.1 per extra hit).
+// Lexicon phrases marked "!" (name calling, vulgarity, threats, insults aimed at a person) are
+// unambiguous enough to make a message uncivil whatever the model says: the model learned
+// code-review and GitHub language, where e.g. "idiot" appears mostly in civil meta-discussion.
+// Returns max(model, 0.7 + 0.1 per extra strong hit).
 int strongHits(const Analysis &analysis);
 double adjustedScore(double modelProbability, const Analysis &analysis);
 

@@ -6,6 +6,7 @@
 #include <kernellens/models/friction.h>
 
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QTest>
 
 using namespace kl;
@@ -64,7 +65,7 @@ qint64 TestFrictionThreads::addThread(qint64 list, const QString &subject,
     QList<qint64> ids, nodes;
     for (int i = 0; i < messages.size(); ++i) {
         const auto &[identity, text, parent] = messages[i];
-        const qint64 p = *m_store->personOfIdentity(identity);
+        const qint64 p = m_store->personOfIdentity(identity).value();
         const QString msgid = i == 0 ? root : QStringLiteral("m%1.%2@test").arg(m_counter).arg(i);
         auto m = db.prepare(QStringLiteral(
             "INSERT INTO messages(list_id, source_id, msgid, content_hash, from_identity, from_person, date, subject, "
