@@ -228,26 +228,47 @@ QValueAxis *valueAxis(const report::Chart &spec, double minValue, double maxValu
     axis->setRange(minValue, maxValue * 1.05);
     axis->applyNiceNumbers();
     if (spec.percent)
-        axis->setLabelFormat(QStringLiteral("%.0f %%"));
+        axis->setLabelFormat(axis->max() - axis->min() < 10 ? QStringLiteral("%.1f %%") : QStringLiteral("%.0f %%"));
     else
         axis->setLabelFormat(maxValue >= 1000 ? QStringLiteral("%.0f") : QStringLiteral("%.6g"));
     axis->setTitleText(spec.yTitle);
     return axis;
 }
 
-QBarCategoryAxis *categoryAxis(const QStringList &categories, const QString &title)
+// Category axes show every label only when they fit: with many categories (months) every k-th
+// is shown and the others are blank, and long names (subsystems) are elided. Hover text still
+// names the full category.
+QBarCategoryAxis *categoryAxis(const QStringList &categories, const QString &title, bool vertical = false)
 {
     auto *axis = new QBarCategoryAxis;
-    // Identical category names collapse in QBarCategoryAxis; keep positions stable.
-    QStringList unique;
-    for (const QString &c : categories) {
-        QString name = c.isEmpty() ? QStringLiteral(" ") : c;
-        while (unique.contains(name))
+    qsizetype longest = 0;
+    for (const QString &c : categories)
+        longest = std::max(longest, c.size());
+    const int n = int(categories.size());
+    const int budget = vertical ? 24 : (longest <= 8 ? 16 : 10);
+    const int step = n > budget ? (n + budget - 1) / budget : 1;
+    constexpr int kMaxLabel = 30;
+    // QBarCategoryAxis merges identical names, so hidden and elided labels are kept unique.
+    QStringList labels;
+    for (int i = 0; i < n; ++i) {
+        QString name = categories[i];
+        if (i % step != 0)
+            name.clear();
+        else if (name.size() > kMaxLabel)
+            name = name.left(kMaxLabel - 1) + QChar(0x2026);
+        if (name.isEmpty())
+            name = QString(1, QChar(0x200B));
+        while (labels.contains(name))
             name += QChar(0x200B);
-        unique << name;
+        labels << name;
     }
-    axis->append(unique);
+    axis->append(labels);
     axis->setTitleText(title);
+    axis->setTruncateLabels(false);
+    if (!vertical && longest > 10 && n > 6)
+        axis->setLabelsAngle(-40);
+    if (step > 1)
+        axis->setGridLineVisible(false); // a grid line per month is noise
     return axis;
 }
 
@@ -378,7 +399,7 @@ void buildHeatMap(QChart *chart, const report::Chart &spec, const Theme &theme, 
     for (auto it = spec.series.crbegin(); it != spec.series.crend(); ++it)
         rows << it->name;
     auto *x = categoryAxis(spec.categories, spec.xTitle);
-    auto *y = categoryAxis(rows, spec.yTitle);
+    auto *y = categoryAxis(rows, spec.yTitle, true);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     anchor->attachAxis(x);
