@@ -11,13 +11,17 @@ function(roff_escape var text)
   set(${var} "${text}" PARENT_SCOPE)
 endfunction()
 
+# The help as a user sees it: the program's name rather than the build path, and the default
+# store under $XDG_DATA_HOME rather than this build machine's home.
 function(program_help var)
-  execute_process(COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen KERNELLENS_DB=/nonexistent
-                          "${EXE}" ${ARGN} --help
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=KERNELLENS_DB QT_QPA_PLATFORM=offscreen
+                          XDG_DATA_HOME=/XDG_DATA_HOME "${EXE}" ${ARGN} --help
                   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 30)
   if(NOT rc EQUAL 0 OR out STREQUAL "")
     set(out "")
   endif()
+  string(REPLACE "${EXE}" "${NAME}" out "${out}")
+  string(REPLACE "/XDG_DATA_HOME" "$XDG_DATA_HOME" out "${out}")
   set(${var} "${out}" PARENT_SCOPE)
 endfunction()
 
@@ -53,7 +57,7 @@ if(SUBCOMMANDS)
 endif()
 
 string(APPEND page ".SH ENVIRONMENT\n.TP\n.B KERNELLENS_DB\nThe store directory when \\fB\\-\\-db\\fR is not given.\n")
-string(APPEND page ".TP\n.B KERNELLENS_RENDER_MODULE\nPath of the kernellens\\-render module that draws the charts of HTML and PDF reports (default: next to the program, then \\fI${MODULE_DIR}\\fR).\n")
+string(APPEND page ".TP\n.B KERNELLENS_RENDER_MODULE\nPath of the kernellens\\-render module that draws the charts of HTML and PDF reports (default: next to the program, then \\fI${MODULE_DIR}\\fR relative to the program's directory).\n")
 string(APPEND page ".SH SEE ALSO\n\\fBkernellens\\fR(1), \\fBkernellens\\-cli\\fR(1)\n")
 string(APPEND page ".PP\nThe metric definitions and the report schema are in /usr/share/doc/kernellens.\n")
 file(WRITE "${OUT}" "${page}")
