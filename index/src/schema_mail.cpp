@@ -41,7 +41,7 @@ CREATE TABLE messages (
   depth INTEGER,                       -- depth in the thread tree (root 0, ghosts count)
   UNIQUE(list_id, content_hash)
 );
-CREATE INDEX messages_msgid ON messages(msgid);
+CREATE INDEX messages_msgid ON messages(msgid, list_id);
 CREATE INDEX messages_list_date ON messages(list_id, date);
 CREATE INDEX messages_thread ON messages(thread_id, date);
 CREATE INDEX messages_in_reply_to ON messages(in_reply_to);

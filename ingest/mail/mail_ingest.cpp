@@ -170,7 +170,7 @@ public:
             return Status::ok();
         };
         KL_TRY(p(m_findHash, "SELECT id FROM messages WHERE list_id = ? AND content_hash = ?"));
-        KL_TRY(p(m_findMsgid, "SELECT 1 FROM messages WHERE msgid = ? AND list_id = ? LIMIT 1"));
+        KL_TRY(p(m_findMsgid, "SELECT 1 FROM messages WHERE msgid = ? AND +list_id = ? LIMIT 1"));
         KL_TRY(p(m_insertMessage,
                  "INSERT INTO messages(id, list_id, source_id, msgid, msgid_synthetic, content_hash, "
                  "from_identity, from_person, date, subject, in_reply_to, refs, is_reply, size, raw_kind, "
@@ -708,6 +708,8 @@ Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &opti
         if (!counts)
             return counts.status();
     }
+    // Fresh statistics keep the planner on the right indexes for readers (cheap when unchanged).
+    (void)store.db().exec(QStringLiteral("PRAGMA optimize"));
     auto threads = store.db().scalar(QStringLiteral("SELECT count(*) FROM threads WHERE list_id = ?"),
                                      {listId.value()});
     auto series = store.db().scalar(QStringLiteral("SELECT count(*) FROM series WHERE list_id = ?"),
