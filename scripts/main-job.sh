@@ -9,6 +9,7 @@
 #
 # Usage: bash scripts/main-job.sh [--out DIR] [--data DIR] [--mail-url URL [--list NAME]]
 #                                 [--git-url URL] [--skip-deps] [--jobs N]
+#                                 [--build-dir DIR] [--build-type Release|RelWithDebInfo]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ mail_url=""
 git_url=""
 list_name=""
 skip_deps=0
+build_type=Release
 jobs=$(nproc)
 
 while (($#)); do
@@ -29,6 +31,7 @@ while (($#)); do
     --list) list_name=$2; shift 2 ;;
     --git-url) git_url=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
+    --build-type) build_type=$2; shift 2 ;;
     --skip-deps) skip_deps=1; shift ;;
     --jobs) jobs=$2; shift 2 ;;
     -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -51,8 +54,8 @@ if ((skip_deps == 0)); then
   bash "$here/scripts/install-deps.sh"
 fi
 
-step "Configuring and building (Release, $jobs jobs) in $build"
-cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+step "Configuring and building ($build_type, $jobs jobs) in $build"
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
   -DKERNELLENS_BUILD_TESTS=OFF -DKERNELLENS_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "$jobs"
 cli="$build/app/cli/kernellens-cli"
