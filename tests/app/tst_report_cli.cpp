@@ -2,6 +2,10 @@
 // hostile text from mail and from the store's sources; and the CLI links no Qt Widgets.
 
 #include <kernellens/index/store.h>
+#include <kernellens/models/adoption.h>
+#include <kernellens/models/coverage.h>
+#include <kernellens/models/friction.h>
+#include <kernellens/models/onboarding.h>
 
 #include <QDir>
 #include <QFile>
@@ -88,6 +92,7 @@ private Q_SLOTS:
     void pdf();
     void hostileTextIsEscaped();
     void usageErrors();
+    void reportShowsWhatTheGuiShows();
 
 private:
     QTemporaryDir m_dir;
@@ -116,6 +121,19 @@ void TestReportCli::initTestCase()
     m_mailIngested = ingest.exitCode == 0;
     if (!m_mailIngested)
         qInfo("mail ingest not available (%s); sources are added through the store API", qPrintable(ingest.err.trimmed()));
+    // kernel-mini (two releases) fills adoption, coverage and onboarding.
+    const QString bundle = QStringLiteral(KERNELLENS_SHARED_DATA "/kernel-mini.bundle");
+    if (QFile::exists(bundle)) {
+        const QString repo = m_dir.filePath(QStringLiteral("kernel-mini.git"));
+        QProcess git;
+        git.start(QStringLiteral("git"), {QStringLiteral("clone"), QStringLiteral("--mirror"), QStringLiteral("--quiet"),
+                                          bundle, repo});
+        QVERIFY(git.waitForFinished(120000) && git.exitCode() == 0);
+        const Run gitIngest = runCli({QStringLiteral("--db"), m_store, QStringLiteral("--quiet"), QStringLiteral("ingest"),
+                                      QStringLiteral("git"), repo});
+        if (gitIngest.exitCode != 0)
+            qInfo("git ingest failed: %s", qPrintable(gitIngest.err.trimmed()));
+    }
     auto store = Store::open(m_store, Store::Mode::ReadWrite);
     QVERIFY2(store, qPrintable(store.errorMessage()));
     auto source = store->ensureSource(SourceKind::Mbox, mbox, QStringLiteral("<b onclick=\"x\">list\x07</b>"));
@@ -234,6 +252,42 @@ void TestReportCli::usageErrors()
     r = runCli({QStringLiteral("report"), QStringLiteral("--help")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains(QLatin1String("--format")));
+}
+
+// The GUI's views call the same section builders (app/gui/backends.cpp); the report must carry
+// exactly their tables and charts.
+void TestReportCli::reportShowsWhatTheGuiShows()
+{
+    const Run r = runCli({QStringLiteral("--db"), m_store, QStringLiteral("--quiet"), QStringLiteral("report"),
+                          QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--out"), QStringLiteral("-")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonArray sections = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("sections")).toArray();
+    QCOMPARE(sections.size(), 4);
+    auto store = Store::open(m_store, Store::Mode::ReadOnly);
+    QVERIFY2(store, qPrintable(store.errorMessage()));
+    const models::Filter filter;
+    using Builder = Result<report::Section> (*)(Store &, const models::Filter &);
+    const QList<QPair<QString, Builder>> builders{
+        {QStringLiteral("adoption"), &models::adoptionSection},
+        {QStringLiteral("coverage"), &models::coverageSection},
+        {QStringLiteral("friction"), &models::frictionSection},
+        {QStringLiteral("onboarding"), &models::onboardingSection}};
+    int compared = 0;
+    for (int i = 0; i < builders.size(); ++i) {
+        auto section = builders[i].second(store.value(), filter);
+        const QJsonObject inReport = sections[i].toObject();
+        QCOMPARE(inReport.value(QLatin1String("id")).toString(), builders[i].first);
+        if (!section)
+            continue; // the report says "Not available" for it
+        const QJsonObject gui = report::toJson(section.value());
+        QCOMPARE(inReport.value(QLatin1String("tables")), gui.value(QLatin1String("tables")));
+        QCOMPARE(inReport.value(QLatin1String("charts")), gui.value(QLatin1String("charts")));
+        ++compared;
+    }
+    qInfo("%d of 4 sections compared table by table", compared);
+    QVERIFY(compared >= 1);
+    if (QFile::exists(QStringLiteral(KERNELLENS_SHARED_DATA "/kernel-mini.bundle")))
+        QCOMPARE(compared, 4);
 }
 
 QTEST_GUILESS_MAIN(TestReportCli)
