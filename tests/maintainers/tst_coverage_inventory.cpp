@@ -93,6 +93,7 @@ private Q_SLOTS:
     void diffListsNewAbstractions();
     void reusesUnchangedBlobs();
     void rerunIsIdempotent();
+    void cancelLeavesNothingHalfWritten();
     void cliJsonAndFailUnder();
     void treeWithoutRustIsCoverageZero();
     void treeWithoutMaintainersUsesDirectories();
@@ -226,10 +227,30 @@ void TestCoverageInventory::rerunIsIdempotent()
     auto after = store->db().scalar(QStringLiteral("SELECT count(*) FROM cov_items"));
     QVERIFY(after);
     QCOMPARE(after->toLongLong(), before->toLongLong());
-    // A cancelled run leaves nothing half-written.
+    // Nothing pending: a cancelled token has nothing to stop.
     JobContext cancelled;
     cancelled.cancel.cancel();
-    QVERIFY(ingest::analyzeReleaseTrees(*store, m_source, m_repo, cancelled).isOk()); // nothing pending
+    QVERIFY(ingest::analyzeReleaseTrees(*store, m_source, m_repo, cancelled).isOk());
+}
+
+void TestCoverageInventory::cancelLeavesNothingHalfWritten()
+{
+    auto store = Store::open(m_dir.path() + QStringLiteral("/store-cancel"), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    auto source = registerReleases(*store, m_repo, {QStringLiteral("v6.12")});
+    QVERIFY(source);
+    JobContext cancelled;
+    cancelled.cancel.cancel();
+    const Status status = ingest::analyzeReleaseTrees(*store, *source, m_repo, cancelled);
+    QVERIFY(status.isCancelled());
+    auto rows = store->db().scalar(QStringLiteral("SELECT (SELECT count(*) FROM maint_releases) + (SELECT count(*) FROM cov_items)"));
+    QVERIFY(rows);
+    QCOMPARE(rows->toInt(), 0);
+    JobContext ctx;
+    QVERIFY(ingest::analyzeReleaseTrees(*store, *source, m_repo, ctx));
+    auto done = store->db().scalar(QStringLiteral("SELECT count(*) FROM maint_releases"));
+    QVERIFY(done);
+    QCOMPARE(done->toInt(), 1);
 }
 
 void TestCoverageInventory::cliJsonAndFailUnder()
