@@ -319,6 +319,16 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
             qsizetype i = lineStart;
             while (i < end) {
                 const QChar c = orig[i];
+                // URLs are not prose ("kicks-ass.net" is a host name).
+                if ((c == QLatin1Char('h') || c == QLatin1Char('w'))
+                    && (orig.mid(i, end - i).startsWith(QLatin1String("http://"))
+                        || orig.mid(i, end - i).startsWith(QLatin1String("https://"))
+                        || orig.mid(i, end - i).startsWith(QLatin1String("www.")))
+                    && (i == lineStart || !isWordChar(orig[i - 1]))) {
+                    while (i < end && !orig[i].isSpace())
+                        ++i;
+                    continue;
+                }
                 if (isWordChar(c) || (c == QLatin1Char('\'') && i > lineStart && i + 1 < end
                                       && orig[i - 1].isLetter() && orig[i + 1].isLetter())) {
                     openSentence(i);
@@ -486,7 +496,9 @@ void features(const Analysis &a, std::vector<Feature> &out)
     out.erase(std::unique(out.begin(), out.end(), [](const Feature &x, const Feature &y) { return x.index == y.index; }),
               out.end());
     if (!out.empty()) {
-        const double norm = 1.0 / std::sqrt(double(out.size()));
+        // A floor on the norm: a three-word reply ("Looks sane.") would otherwise put its whole
+        // unit length on a few words and score as extreme as a paragraph of abuse.
+        const double norm = 1.0 / std::sqrt(double(std::max<size_t>(out.size(), 24)));
         for (Feature &f : out)
             f.value = norm;
     }

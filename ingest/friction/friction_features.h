@@ -27,7 +27,7 @@ enum DenseFeature {
     DenseCount
 };
 inline constexpr int kFeatureCount = kHashSize + DenseCount;
-inline constexpr int kFeatureVersion = 2;
+inline constexpr int kFeatureVersion = 3;
 // Character n-grams were tried (3..5 in-word): no better on either set, slower; off.
 inline constexpr bool kCharGrams = false;
 

@@ -2,6 +2,7 @@
 #include <kernellens/ingest/friction.h>
 
 #include <QJsonArray>
+#include <QtEndian>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -72,7 +73,9 @@ Result<qint64> scoreStoreMessages(Store &store, const FrictionClassifier &classi
             const qint64 id = select->int64(0);
             const QByteArray compressed = select->blob(1);
             QString text;
-            if (!compressed.isEmpty()) {
+            // qCompress() prefixes the uncompressed length (big-endian); 0 is an empty text,
+            // anything else that inflates to nothing is corrupt.
+            if (compressed.size() >= 4 && qFromBigEndian<quint32>(compressed.constData()) != 0) {
                 const QByteArray raw = qUncompress(compressed);
                 if (raw.isEmpty())
                     return Status::error(QStringLiteral("friction: message %1: own_text is not qCompress()ed data").arg(id));
