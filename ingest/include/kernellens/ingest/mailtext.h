@@ -25,7 +25,10 @@ struct SubjectInfo
 SubjectInfo parseSubject(const QString &subject);
 
 // The author's own text versus quoted text (">" lines and their "On ... wrote:" attribution),
-// with the signature ("-- " line to the end) removed from `own`.
+// with the signature ("-- " line to the end) removed from `own`. git format-patch's "-- \n2.43.0"
+// footer counts as a signature; the author's own patch stays in `own` (hunks are walked by their
+// counts, so a removed line "-- " is not a signature). Quoted lines keep their '>' markers.
+// See docs/mailtext.md for every rule.
 struct SplitBody
 {
     QString own;
@@ -62,7 +65,9 @@ struct Trailer
     QString name;                // for person trailers: the name part
     QString email;               // for person trailers: the address, without <>
 };
-// Trailers of the message part before the diff (and before "---"), or of a commit message.
+// Trailers of the message part before the diff (and before the first "---", as git am), or of a
+// commit message. Known keys (and any "Xxx-by") count on any unquoted line of their own, so a
+// "Reviewed-by:" in the middle of a reply counts; other keys only in a final trailer paragraph.
 QList<Trailer> parseTrailers(const QString &text);
 
 struct AppliedCommit
