@@ -174,10 +174,15 @@ Result<Lexicon> Lexicon::parse(const QByteArray &text, const QString &fileName)
         }
         if (kind == QLatin1String("technical")) {
             const QString p = phrase.toLower();
-            if (p.endsWith(QLatin1Char('*')))
-                lex.m_technicalPrefixes.push_back(p.chopped(1));
-            else
-                lex.m_technical.insert(p, true);
+            if (p.endsWith(QLatin1Char('*'))) {
+                const QString prefix = p.chopped(1);
+                lex.m_technicalPrefixes.emplace(tokenKey(prefix), prefix);
+                if (std::find(lex.m_technicalPrefixLengths.begin(), lex.m_technicalPrefixLengths.end(), int(prefix.size()))
+                    == lex.m_technicalPrefixLengths.end())
+                    lex.m_technicalPrefixLengths.push_back(int(prefix.size()));
+            } else {
+                lex.m_technical.emplace(tokenKey(p), p);
+            }
             continue;
         }
         LexiconEntry entry;
@@ -197,11 +202,11 @@ Result<Lexicon> Lexicon::parse(const QByteArray &text, const QString &fileName)
                 const QString prefix = alt.chopped(1);
                 if (prefix.isEmpty())
                     return Status::error(QStringLiteral("%1:%2: a phrase cannot start with '*'").arg(fileName).arg(n + 1));
-                lex.m_byFirstPrefix[prefix].push_back(index);
+                lex.m_byFirstPrefix[tokenKey(prefix)].push_back(index);
                 if (std::find(prefixLengths.begin(), prefixLengths.end(), int(prefix.size())) == prefixLengths.end())
                     prefixLengths.push_back(int(prefix.size()));
             } else {
-                lex.m_byFirst[alt].push_back(index);
+                lex.m_byFirst[tokenKey(alt)].push_back(index);
             }
         }
         lex.m_entries.push_back(std::move(entry));
@@ -214,26 +219,31 @@ Result<Lexicon> Lexicon::parse(const QByteArray &text, const QString &fileName)
 void Lexicon::candidates(QStringView token, std::vector<int> &out) const
 {
     out.clear();
-    const QString key = token.toString();
-    auto it = m_byFirst.constFind(key);
-    if (it != m_byFirst.constEnd())
-        out.insert(out.end(), it->begin(), it->end());
+    auto it = m_byFirst.find(tokenKey(token));
+    if (it != m_byFirst.end())
+        out.insert(out.end(), it->second.begin(), it->second.end());
     for (int len : m_prefixLengths) {
         if (len > token.size())
             break;
-        auto p = m_byFirstPrefix.constFind(key.left(len));
-        if (p != m_byFirstPrefix.constEnd())
-            out.insert(out.end(), p->begin(), p->end());
+        auto p = m_byFirstPrefix.find(tokenKey(token.first(len)));
+        if (p != m_byFirstPrefix.end())
+            out.insert(out.end(), p->second.begin(), p->second.end());
     }
 }
 
 bool Lexicon::isTechnical(QStringView token) const
 {
-    if (m_technical.contains(token.toString()))
+    auto it = m_technical.find(tokenKey(token));
+    if (it != m_technical.end() && it->second == token)
         return true;
-    for (const QString &p : m_technicalPrefixes)
-        if (token.startsWith(p))
+    for (int len : m_technicalPrefixLengths) {
+        if (len > token.size())
+            continue;
+        const QStringView prefix = token.first(len);
+        auto p = m_technicalPrefixes.find(tokenKey(prefix));
+        if (p != m_technicalPrefixes.end() && p->second == prefix)
             return true;
+    }
     return false;
 }
 
@@ -525,6 +535,11 @@ double adjustedScore(double modelProbability, const Analysis &a)
     if (strong == 0)
         return modelProbability;
     return std::max(modelProbability, std::min(0.99, 0.7 + 0.1 * (strong - 1)));
+}
+
+std::uint64_t tokenKey(QStringView token)
+{
+    return fnv1a(token, 0x6c6578ULL);
 }
 
 QString sentenceText(const QString &text, const Sentence &sentence)

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -56,12 +57,15 @@ public:
     static bool tokenMatches(const QString &pattern, QStringView token);
 
 private:
+    // Keyed by a 64-bit hash of the (prefix of the) token, so lookups from a QStringView
+    // allocate nothing; matches are confirmed against the text (tokenMatches / stored string).
     std::vector<LexiconEntry> m_entries;
-    QHash<QString, std::vector<int>> m_byFirst;       // exact first token
-    QHash<QString, std::vector<int>> m_byFirstPrefix;  // prefix first token, keyed by the prefix
+    std::unordered_map<std::uint64_t, std::vector<int>> m_byFirst;       // exact first token
+    std::unordered_map<std::uint64_t, std::vector<int>> m_byFirstPrefix;  // prefix first token
     std::vector<int> m_prefixLengths;
-    QHash<QString, bool> m_technical;                  // exact
-    std::vector<QString> m_technicalPrefixes;
+    std::unordered_map<std::uint64_t, QString> m_technical;              // exact
+    std::unordered_map<std::uint64_t, QString> m_technicalPrefixes;
+    std::vector<int> m_technicalPrefixLengths;
     QHash<QString, bool> m_acronyms;
 };
 
@@ -125,5 +129,6 @@ int strongHits(const Analysis &analysis);
 double adjustedScore(double modelProbability, const Analysis &analysis);
 
 QString sentenceText(const QString &text, const Sentence &sentence);
+std::uint64_t tokenKey(QStringView token);
 
 } // namespace kl::friction::detail

@@ -1,6 +1,8 @@
 // End to end on the real linux-kbuild archive (the mail part's kbuild_store fixture): score
 // every message and rank threads through the CLI, on a copy so the fixture stays read-only.
 
+#include <kernellens/index/database.h>
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -36,6 +38,13 @@ void TestFrictionKbuild::initTestCase()
         if (QFile::exists(from))
             QVERIFY(QFile::copy(from, m_store + QLatin1Char('/') + QLatin1String(name)));
     }
+    // Score from scratch, whatever the fixture already holds.
+    auto db = kl::Database::open(m_store + QStringLiteral("/kernellens.sqlite"), kl::Database::Mode::ReadWrite);
+    QVERIFY2(db, qPrintable(db.errorMessage()));
+    auto hasTable = db->scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'friction_messages'"));
+    QVERIFY(hasTable);
+    if (hasTable->toInt() > 0)
+        QVERIFY(db->exec(QStringLiteral("DELETE FROM friction_messages")));
 }
 
 void TestFrictionKbuild::ranksTopThreadsWithEvidence()
