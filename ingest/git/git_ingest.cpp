@@ -700,45 +700,10 @@ Result<QString> localRepository(Store &store, const QString &source, const JobCo
 // ---------------------------------------------------------------------------------------------
 // Revision walks.
 
-Status walk(git_repository *repo, const QString &repoName, const git_oid &push,
-            const std::vector<git_oid> &hide, bool firstParent, const std::function<void(const git_oid &)> &visit,
-            const JobContext &ctx)
+Status loadKnownCommits(Database &db, qint64 sourceId,
+                        std::unordered_map<git_oid, qint64, OidHash, OidEqual> &known)
 {
-    git_revwalk *raw = nullptr;
-    if (int rc = git_revwalk_new(&raw, repo))
-        return git::error(repoName + QStringLiteral(": revwalk"), rc);
-    git::Revwalk walker(raw);
-    git_revwalk_sorting(walker.get(), GIT_SORT_NONE);
-    if (firstParent)
-        git_revwalk_simplify_first_parent(walker.get());
-    if (int rc = git_revwalk_push(walker.get(), &push))
-        return git::error(repoName + QStringLiteral(": commit ") + hex(push) + QStringLiteral(" (missing or corrupt)"), rc);
-    for (const git_oid &h : hide)
-        if (int rc = git_revwalk_hide(walker.get(), &h))
-            return git::error(repoName + QStringLiteral(": commit ") + hex(h) + QStringLiteral(" (missing or corrupt)"), rc);
-    git_oid oid;
-    qint64 n = 0;
-    for (;;) {
-        const int rc = git_revwalk_next(&oid, walker.get());
-        if (rc == GIT_ITEROVER)
-            break;
-        if (rc != 0)
-            return git::error(repoName + QStringLiteral(": walking history from ") + hex(push)
-                                  + QStringLiteral(" (a parent is missing: shallow or corrupt repository?)"),
-                              rc);
-        visit(oid);
-        if ((++n & 4095) == 0 && ctx.cancel.isCancelled())
-            return Status::cancelled();
-    }
-    return Status::ok();
-}
-
-Result<OidSet> loadCommitOids(Database &db, qint64 sourceId, bool unreleasedOnly)
-{
-    OidSet set;
-    auto stmt = db.prepare(unreleasedOnly
-                               ? QStringLiteral("SELECT oid FROM commits WHERE source_id = ? AND release_id IS NULL")
-                               : QStringLiteral("SELECT oid FROM commits WHERE source_id = ?"));
+    auto stmt = db.prepare(QStringLiteral("SELECT oid, coalesce(release_id, 0) FROM commits WHERE source_id = ?"));
     if (!stmt)
         return stmt.status();
     stmt->bind(1, sourceId);
@@ -747,12 +712,11 @@ Result<OidSet> loadCommitOids(Database &db, qint64 sourceId, bool unreleasedOnly
         if (!row)
             return row.status();
         if (!*row)
-            break;
+            return Status::ok();
         git_oid oid;
         if (parseHex(stmt->text(0), oid))
-            set.insert(oid);
+            known.emplace(oid, stmt->int64(1));
     }
-    return set;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1020,7 +984,6 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     auto wmConfig = store.watermark(*sourceId, QStringLiteral("git:config"));
     if (!wmComplete || !wmTags || !wmTip || !wmConfig)
         return Status::error(QStringLiteral("reading watermarks failed"));
-    const bool previousComplete = *wmComplete == QLatin1String("1");
     QHash<QString, QString> oldTags;   // name -> commit oid
     if (*wmConfig == configKey) {
         for (const QString &line : wmTags->split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
@@ -1085,54 +1048,88 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
         KL_TRY(tx.commit());
     }
 
-    // Commits the store already has that a walk may meet again.
-    const bool knowAll = !previousComplete || recomputeAll;
-    auto knownResult = loadCommitOids(db, *sourceId, !knowAll);
-    if (!knownResult)
-        return knownResult.status();
-    OidSet known = std::move(knownResult.value());
+    // What the store already has: oid -> release id (0: not in a release yet).
+    std::unordered_map<git_oid, qint64, OidHash, OidEqual> known;
+    KL_TRY(loadKnownCommits(db, *sourceId, known));
 
-    // Range walks: tag i minus every earlier tag, then the branch minus every tag.
-    std::vector<WorkItem> work;
-    std::vector<std::pair<git_oid, int>> reassign;
-    ctx.report(QStringLiteral("walking history"), 0, -1, QStringLiteral("commits"), true);
-    std::vector<git_oid> earlier;
-    for (size_t i = 0; i < tags.size(); ++i) {
-        if (!tags[i].old) {
-            Status s = walk(repo.get(), repoPath, tags[i].commit, earlier, options.firstParent,
-                            [&](const git_oid &oid) {
-                                if (known.count(oid))
-                                    reassign.emplace_back(oid, int(i));
-                                else
-                                    work.push_back(WorkItem{oid, int(i)});
-                                ctx.report(QStringLiteral("walking history"), qint64(work.size()), -1, QStringLiteral("commits"));
-                            },
-                            ctx);
-            if (!s.isOk())
-                return s.withContext(QStringLiteral("tag ") + tags[i].name);
-        }
-        earlier.push_back(tags[i].commit);
-    }
+    // Discovery: every commit reachable from the branch and the tags, stopping at stored commits
+    // that are already in a release (their ancestors are too). One pass over the graph, whatever
+    // the number of tags; the parents are kept for the release assignment below.
+    std::unordered_map<git_oid, std::vector<git_oid>, OidHash, OidEqual> parents;
+    std::vector<git_oid> newCommits;
     {
-        std::vector<git_oid> hide = earlier;
-        git_oid tip;
-        if (previousComplete && !recomputeAll && parseHex(*wmTip, tip)) {
-            // A tip that is gone (history rewritten) is not hidden; known commits are skipped anyway.
-            git_odb *rawOdb = nullptr;
-            if (git_repository_odb(&rawOdb, repo.get()) == 0) {
-                git::Odb odb(rawOdb);
-                if (git_odb_exists(odb.get(), &tip))
-                    hide.push_back(tip);
+        ctx.report(QStringLiteral("walking history"), 0, -1, QStringLiteral("commits"), true);
+        std::vector<git_oid> stack;
+        stack.push_back(*head);
+        for (const auto &t : tags)
+            stack.push_back(t.commit);
+        OidSet visited;
+        qint64 n = 0;
+        while (!stack.empty()) {
+            const git_oid oid = stack.back();
+            stack.pop_back();
+            if (!visited.insert(oid).second)
+                continue;
+            const auto k = known.find(oid);
+            const bool isKnown = k != known.end();
+            if (isKnown && k->second > 0 && !recomputeAll)
+                continue;
+            git_commit *raw = nullptr;
+            if (int rc = git_commit_lookup(&raw, repo.get(), &oid))
+                return git::error(repoPath + QStringLiteral(": commit ") + hex(oid)
+                                      + QStringLiteral(" (missing or corrupt object; shallow or damaged repository?)"),
+                                  rc);
+            git::Commit commit(raw);
+            const unsigned count = git_commit_parentcount(commit.get());
+            const unsigned walked = options.firstParent ? std::min(count, 1u) : count;
+            auto &ps = parents[oid];
+            ps.reserve(walked);
+            for (unsigned i = 0; i < walked; ++i) {
+                ps.push_back(*git_commit_parent_id(commit.get(), i));
+                stack.push_back(ps.back());
+            }
+            if (!isKnown)
+                newCommits.push_back(oid);
+            if ((++n & 4095) == 0) {
+                ctx.report(QStringLiteral("walking history"), n, -1, QStringLiteral("commits"));
+                if (ctx.cancel.isCancelled())
+                    return Status::cancelled();
             }
         }
-        KL_TRY(walk(repo.get(), repoPath, *head, hide, options.firstParent,
-                    [&](const git_oid &oid) {
-                        if (!known.count(oid))
-                            work.push_back(WorkItem{oid, -1});
-                    },
-                    ctx));
     }
-    known = OidSet();
+
+    // Release i gets what tag i reaches and no earlier tag reached (git describe --contains).
+    std::unordered_map<git_oid, int, OidHash, OidEqual> releaseOf;
+    for (size_t i = 0; i < tags.size(); ++i) {
+        std::vector<git_oid> stack{tags[i].commit};
+        while (!stack.empty()) {
+            const git_oid oid = stack.back();
+            stack.pop_back();
+            if (releaseOf.count(oid))
+                continue;
+            const auto p = parents.find(oid);
+            if (p == parents.end())
+                continue;   // stored and already in an earlier release
+            releaseOf.emplace(oid, int(i));
+            for (const git_oid &parent : p->second)
+                stack.push_back(parent);
+        }
+    }
+    std::vector<WorkItem> work;
+    work.reserve(newCommits.size());
+    for (const git_oid &oid : newCommits) {
+        const auto r = releaseOf.find(oid);
+        work.push_back(WorkItem{oid, r == releaseOf.end() ? -1 : r->second});
+    }
+    std::vector<std::pair<git_oid, int>> reassign;
+    for (const auto &[oid, release] : releaseOf) {
+        const auto k = known.find(oid);
+        if (k != known.end() && (recomputeAll || k->second != tags[size_t(release)].id))
+            reassign.emplace_back(oid, release);
+    }
+    known.clear();
+    parents.clear();
+    newCommits.clear();
 
     Writer writer(store, *sourceId, mailmap.get(), languages);
     KL_TRY(writer.prepare());
