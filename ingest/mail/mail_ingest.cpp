@@ -28,8 +28,8 @@ namespace kl::ingest {
 
 namespace {
 
-constexpr int kBatchSize = 1000;
-constexpr int kCommitEvery = 5000;
+constexpr int kBatchSize = 250;
+constexpr int kCommitEvery = 2000;
 
 bool looksLikeUrl(const QString &s)
 {
