@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -248,7 +249,7 @@ void AnalysisView::present(const report::Section &section)
         m_heading->setText(section.title);
     // One elided line; the whole method note is the tooltip.
     const QString firstSentence = section.method.section(QStringLiteral(". "), 0, 0);
-    m_method->setText(firstSentence.isEmpty() ? QString() : QStringLiteral("ⓘ ") + firstSentence);
+    m_method->setText(firstSentence);
     m_method->setToolTip(QStringLiteral("<p>%1</p>").arg(section.method.toHtmlEscaped()));
     m_chart->setCharts(section.charts);
     m_chart->setVisible(!section.charts.isEmpty());
@@ -303,13 +304,21 @@ void AnalysisView::onRowSelected(int tableIndex, const QVariantList &row)
     if (m_reader) {
         const QString threadId = cellByKeys(table, row, {QStringLiteral("thread_id")});
         const QString messageId = cellByKeys(table, row, {QStringLiteral("message_id")});
+        const QString rootMsgid = cellByKeys(table, row, {QStringLiteral("msgid"), QStringLiteral("root_msgid")});
         QStringList evidence;
         for (const QString &key : {QStringLiteral("evidence"), QStringLiteral("sentences")}) {
             const int c = table.columnIndex(key);
             if (c >= 0 && c < row.size()) {
                 const QVariant v = row[c];
-                evidence += v.typeId() == QMetaType::QStringList ? v.toStringList()
-                                                                  : v.toString().split(QStringLiteral(" | "), Qt::SkipEmptyParts);
+                const QStringList items = v.typeId() == QMetaType::QStringList
+                                              ? v.toStringList()
+                                              : v.toString().split(QStringLiteral(" | "), Qt::SkipEmptyParts);
+                // Items read `[category] author: "sentence"`; the sentence is what to highlight.
+                static const QRegularExpression quoted(QStringLiteral("^\\[[^\\]]*\\][^:]*: \"(.*)\"$"));
+                for (const QString &item : items) {
+                    const auto m = quoted.match(item);
+                    evidence.append(m.hasMatch() ? m.captured(1) : item);
+                }
             }
         }
         m_reader->setEvidence(evidence);
@@ -317,6 +326,8 @@ void AnalysisView::onRowSelected(int tableIndex, const QVariantList &row)
             m_reader->showThread(threadId.toLongLong());
         else if (!messageId.isEmpty() && messageId.toLongLong() > 0)
             m_reader->showThreadOfMessage(messageId.toLongLong());
+        else if (!rootMsgid.isEmpty())
+            m_reader->showThreadOfMessageId(rootMsgid);
         return;
     }
     if (m_drill && table.id == QStringLiteral("coverage.subsystems")) {

@@ -250,9 +250,9 @@ Result<QList<ThreadNode>> loadThread(Store &store, qint64 threadId)
     return fromTree(*tree);
 }
 
-Result<QList<ThreadNode>> loadThreadOf(Store &store, qint64 messageRowId)
+Result<QList<ThreadNode>> loadThreadOf(Store &store, const QString &key)
 {
-    auto tree = models::loadThread(store, QString::number(messageRowId));
+    auto tree = models::loadThread(store, key);
     if (!tree)
         return tree.status();
     return fromTree(*tree);

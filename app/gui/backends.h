@@ -62,7 +62,8 @@ struct ThreadNode
 bool coverageDrillDownAvailable();
 Result<report::Table> coverageDrillDown(Store &store, const QString &release, const QString &subsystem);
 
-Result<QList<ThreadNode>> loadThreadOf(Store &store, qint64 messageRowId);
+// `key`: a messages.id row number or a Message-ID.
+Result<QList<ThreadNode>> loadThreadOf(Store &store, const QString &key);
 Result<QList<ThreadNode>> loadThread(Store &store, qint64 threadId);
 
 } // namespace kl::gui

@@ -210,13 +210,42 @@ void MessageReader::showThreadOfMessage(qint64 messageRowId)
         auto store = Store::open(dir, Store::Mode::ReadOnly);
         if (!store)
             return store.status();
-        return loadThreadOf(*store, messageRowId);
+        return loadThreadOf(*store, QString::number(messageRowId));
     }, [this, generation, messageRowId](Result<QList<ThreadNode>> nodes) {
         if (generation != m_generation)
             return;
         setNodes(nodes ? *nodes : QList<ThreadNode>{}, messageRowId);
         if (!nodes || nodes->isEmpty())
             showMessage(messageRowId);
+    });
+}
+
+void MessageReader::showThreadOfMessageId(const QString &messageId)
+{
+    const quint64 generation = ++m_generation;
+    const QString dir = m_storeDir;
+    runInBackground(this, [dir, messageId]() -> Result<QList<ThreadNode>> {
+        auto store = Store::open(dir, Store::Mode::ReadOnly);
+        if (!store)
+            return store.status();
+        return loadThreadOf(*store, messageId);
+    }, [this, generation](Result<QList<ThreadNode>> nodes) {
+        if (generation != m_generation)
+            return;
+        if (!nodes) {
+            m_browser->setPlainText(tr("Cannot load the thread: %1").arg(nodes.errorMessage()));
+            Q_EMIT loaded();
+            return;
+        }
+        qint64 first = 0;
+        for (const ThreadNode &n : *nodes)
+            if (n.messageRowId > 0) {
+                first = n.messageRowId;
+                break;
+            }
+        setNodes(*nodes, first);
+        if (!first)
+            Q_EMIT loaded();
     });
 }
 

@@ -38,6 +38,8 @@ public:
     void setStoreDirectory(const QString &directory) { m_storeDir = directory; }
     void setEvidence(const QStringList &evidence) { m_evidence = evidence; }
     void showThreadOfMessage(qint64 messageRowId);
+    // The thread holding a Message-ID; its first stored message is shown.
+    void showThreadOfMessageId(const QString &messageId);
     void showThread(qint64 threadId);
     void clear(const QString &placeholder = {});
     QString currentHtml() const;
