@@ -617,7 +617,10 @@ Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &opti
             resolved << ResolvedSource{MailSourceKind::PublicInboxV2, QDir(location).absolutePath()};
             continue;
         }
-        resolved << ResolvedSource{kind.value(), QFileInfo(location).absoluteFilePath()};
+        // The same archive reached through a symlink is the same source (and watermark).
+        const QFileInfo info(location);
+        const QString canonical = info.canonicalFilePath();
+        resolved << ResolvedSource{kind.value(), canonical.isEmpty() ? info.absoluteFilePath() : canonical};
     }
 
     auto listId = ensureList(store.db(), options.listName);
