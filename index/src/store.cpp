@@ -33,6 +33,8 @@ QString sourceKindName(SourceKind kind)
 QString normalizeEmail(const QString &email)
 {
     QString e = email.trimmed();
+    if (e.isNull())
+        return QString(QLatin1String(""));
     if (e.startsWith(QLatin1Char('<')) && e.endsWith(QLatin1Char('>')))
         e = e.mid(1, e.size() - 2).trimmed();
     if (e.startsWith(QStringLiteral("mailto:"), Qt::CaseInsensitive))
@@ -46,7 +48,8 @@ QString normalizeName(const QString &name)
     // "Doe, John" stays as written; only quoting that survived decoding is removed.
     if (n.size() >= 2 && n.startsWith(QLatin1Char('"')) && n.endsWith(QLatin1Char('"')))
         n = n.mid(1, n.size() - 2).simplified();
-    return n;
+    // Never null: SQLite would store NULL, and a From: without a name is an empty name.
+    return n.isNull() ? QString(QLatin1String("")) : n;
 }
 
 Store::Store(Store &&) noexcept = default;

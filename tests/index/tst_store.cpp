@@ -17,6 +17,7 @@ private Q_SLOTS:
     void watermarksRoundTrip();
     void identitiesMergeByEmail();
     void identitiesFollowCanonicalForm();
+    void identitiesWithoutNameOrAddress();
     void normalization_data();
     void normalization();
     void transactionRollsBackUnlessCommitted();
@@ -98,6 +99,20 @@ void TestStore::identitiesMergeByEmail()
     QVERIFY(a.value() != c.value());
     QCOMPARE(store->personOfIdentity(*a).value(), store->personOfIdentity(*c).value());
     QVERIFY(store->personOfIdentity(*a).value() != store->personOfIdentity(*d).value());
+}
+
+void TestStore::identitiesWithoutNameOrAddress()
+{
+    QTemporaryDir dir;
+    auto store = Store::open(dir.path(), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    auto noName = store->identity(QString(), QStringLiteral("a@b.org"));
+    QVERIFY2(noName, qPrintable(noName.errorMessage()));
+    auto noAddress = store->identity(QStringLiteral("Anon"), QString());
+    QVERIFY2(noAddress, qPrintable(noAddress.errorMessage()));
+    auto neither = store->identity(QString(), QString());
+    QVERIFY2(neither, qPrintable(neither.errorMessage()));
+    QVERIFY(store->personOfIdentity(*noName).value() != store->personOfIdentity(*noAddress).value());
 }
 
 void TestStore::identitiesFollowCanonicalForm()
