@@ -43,10 +43,7 @@ void tuneForBulkReads()
     std::call_once(once, [] {
         ensureInitialized();
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-        // Pack windows are mmapped and count in RSS: keep them (and the object cache) bounded,
-        // so a whole-history walk stays well under 1 GiB.
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(64) << 20);
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(256) << 20);
+        // Bounded object cache (shared by the diff threads' repositories).
         git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t(64) << 20);
     });
 }
