@@ -246,6 +246,24 @@ Result<Statement> Database::prepare(const QString &sql)
     return Statement(stmt, m_db);
 }
 
+Status Database::forEachRow(const QString &sql, const QVariantList &params,
+                            const std::function<void(const Statement &)> &visit)
+{
+    auto stmt = prepare(sql);
+    if (!stmt)
+        return stmt.status();
+    for (int i = 0; i < params.size(); ++i)
+        stmt->bindVariant(i + 1, params[i]);
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return row.status();
+        if (!row.value())
+            return Status::ok();
+        visit(*stmt);
+    }
+}
+
 Result<QVariant> Database::scalar(const QString &sql, const QVariantList &params)
 {
     auto stmt = prepare(sql);

@@ -132,18 +132,11 @@ Status Store::migrate()
 
 Result<QHash<QString, int>> Store::schemaVersions()
 {
-    auto stmt = m_db.prepare(QStringLiteral("SELECT domain, version FROM schema_versions"));
-    if (!stmt)
-        return stmt.status();
     QHash<QString, int> versions;
-    while (true) {
-        auto row = stmt->step();
-        if (!row)
-            return row.status();
-        if (!row.value())
-            break;
-        versions.insert(stmt->text(0), int(stmt->int64(1)));
-    }
+    KL_TRY(m_db.forEachRow(QStringLiteral("SELECT domain, version FROM schema_versions"), {},
+                           [&](const Statement &row) {
+                               versions.insert(row.text(0), int(row.int64(1)));
+                           }));
     return versions;
 }
 

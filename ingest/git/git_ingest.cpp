@@ -777,19 +777,10 @@ Status snapshots(Store &store, Writer &writer, const QString &repoPath, git_repo
         return Status::ok();
 
     QHash<QByteArray, QPair<qint64, qint64>> blobIds;   // raw oid -> (id, lines)
-    {
-        auto stmt = db.prepare(QStringLiteral("SELECT oid, id, lines FROM git_blobs"));
-        if (!stmt)
-            return stmt.status();
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!*row)
-                break;
-            blobIds.insert(stmt->blob(0), {stmt->int64(1), stmt->int64(2)});
-        }
-    }
+    KL_TRY(db.forEachRow(QStringLiteral("SELECT oid, id, lines FROM git_blobs"), {},
+                         [&](const Statement &row) {
+                             blobIds.insert(row.blob(0), {row.int64(1), row.int64(2)});
+                         }));
     auto insertBlob = db.prepare(QStringLiteral("INSERT INTO git_blobs(oid, lines, bytes, binary) VALUES(?,?,?,?)"));
     if (!insertBlob)
         return insertBlob.status();

@@ -73,18 +73,10 @@ class BlobFactCache
 public:
     Status load(Database &db)
     {
-        auto stmt = db.prepare(QStringLiteral("SELECT blob_oid, kind, facts FROM cov_blob_facts"));
-        if (!stmt)
-            return stmt.status();
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!*row)
-                break;
-            m_facts.insert(key(stmt->text(0), stmt->text(1)), stmt->text(2));
-        }
-        return Status::ok();
+        return db.forEachRow(QStringLiteral("SELECT blob_oid, kind, facts FROM cov_blob_facts"), {},
+                             [&](const Statement &row) {
+                                 m_facts.insert(key(row.text(0), row.text(1)), row.text(2));
+                             });
     }
 
     std::optional<QString> find(const QString &oid, const QString &kind)

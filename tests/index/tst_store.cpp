@@ -22,6 +22,7 @@ private Q_SLOTS:
     void normalization();
     void transactionRollsBackUnlessCommitted();
     void statementErrorsCarrySql();
+    void forEachRowVisitsEveryRow();
 };
 
 void TestStore::openCreatesAndMigrates()
@@ -180,6 +181,20 @@ void TestStore::statementErrorsCarrySql()
     Status s = insert->exec();
     QVERIFY(!s);
     QVERIFY2(s.message().contains(QStringLiteral("UNIQUE")), qPrintable(s.message()));
+}
+
+void TestStore::forEachRowVisitsEveryRow()
+{
+    auto db = Database::open(QStringLiteral(":memory:"), Database::Mode::ReadWrite);
+    QVERIFY(db);
+    QVERIFY(db->exec(QStringLiteral("CREATE TABLE t(x INTEGER); INSERT INTO t VALUES(1),(2),(3)")));
+    QList<qint64> seen;
+    QVERIFY(db->forEachRow(QStringLiteral("SELECT x FROM t WHERE x >= ? ORDER BY x"), {2},
+                           [&](const Statement &row) { seen << row.int64(0); }));
+    QCOMPARE(seen, (QList<qint64>{2, 3}));
+    Status bad = db->forEachRow(QStringLiteral("SELECT x FROM nowhere"), {}, [](const Statement &) {});
+    QVERIFY(!bad);
+    QVERIFY(bad.message().contains(QStringLiteral("nowhere")));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <functional>
 #include <memory>
 
 struct sqlite3;
@@ -81,6 +82,9 @@ public:
 
     Status exec(const QString &sql);          // one or several statements, no rows
     Result<Statement> prepare(const QString &sql);
+    // Runs a query and hands each row to `visit`; the first failure (prepare or step) is returned.
+    Status forEachRow(const QString &sql, const QVariantList &params,
+                      const std::function<void(const Statement &)> &visit);
     // A scalar from the first column of the first row, or a null QVariant when there is none.
     Result<QVariant> scalar(const QString &sql, const QVariantList &params = {});
 
