@@ -68,87 +68,55 @@ Result<CoverageSnapshot> snapshotOf(Store &store, const CoverageRelease &release
     Database &db = store.db();
     QHash<QString, SubsystemCoverage> bySubsystem;
     {
-        auto stmt = db.prepare(QStringLiteral(
-            "SELECT DISTINCT subsystem FROM maint_sections WHERE release_id = ? AND name <> 'THE REST'"));
-        if (!stmt)
-            return stmt.status();
-        stmt->bind(1, release.id);
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!*row)
-                break;
-            SubsystemCoverage c;
-            c.subsystem = stmt->text(0);
-            bySubsystem.insert(c.subsystem, c);
-        }
+        KL_TRY(db.forEachRow(QStringLiteral(
+            "SELECT DISTINCT subsystem FROM maint_sections WHERE release_id = ? AND name <> 'THE REST'"), {QVariant(release.id)},
+            [&](const Statement &row) {
+                SubsystemCoverage c;
+                c.subsystem = row.text(0);
+                bySubsystem.insert(c.subsystem, c);
+            }));
     }
     {
-        auto stmt = db.prepare(QStringLiteral(
+        KL_TRY(db.forEachRow(QStringLiteral(
             "SELECT x.subsystem, CASE WHEN i.kind = 'uapi-header' THEN 'bound-header' ELSE i.kind END AS k, "
             "count(DISTINCT i.name) FROM cov_items i JOIN cov_item_subsystems x ON x.item_id = i.id "
-            "WHERE i.release_id = ? AND i.kind NOT IN ('binding-ref', 'helper-callee') GROUP BY 1, 2"));
-        if (!stmt)
-            return stmt.status();
-        stmt->bind(1, release.id);
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!*row)
-                break;
-            SubsystemCoverage &c = bySubsystem[stmt->text(0)];
-            c.subsystem = stmt->text(0);
-            const QString kind = stmt->text(1);
-            const int n = int(stmt->int64(2));
-            if (kind == QLatin1String("bound-header"))
-                c.boundHeaders = n;
-            else if (kind == QLatin1String("public-header"))
-                c.publicHeaders = n;
-            else if (kind == QLatin1String("helper"))
-                c.helpers = n;
-            else if (kind == QLatin1String("module"))
-                c.modules = n;
-            else if (kind == QLatin1String("driver"))
-                c.drivers = n;
-            else if (kind == QLatin1String("export"))
-                c.exported = n;
-        }
+            "WHERE i.release_id = ? AND i.kind NOT IN ('binding-ref', 'helper-callee') GROUP BY 1, 2"), {QVariant(release.id)},
+            [&](const Statement &row) {
+                SubsystemCoverage &c = bySubsystem[row.text(0)];
+                c.subsystem = row.text(0);
+                const QString kind = row.text(1);
+                const int n = int(row.int64(2));
+                if (kind == QLatin1String("bound-header"))
+                    c.boundHeaders = n;
+                else if (kind == QLatin1String("public-header"))
+                    c.publicHeaders = n;
+                else if (kind == QLatin1String("helper"))
+                    c.helpers = n;
+                else if (kind == QLatin1String("module"))
+                    c.modules = n;
+                else if (kind == QLatin1String("driver"))
+                    c.drivers = n;
+                else if (kind == QLatin1String("export"))
+                    c.exported = n;
+            }));
     }
     {
-        auto stmt = db.prepare(QStringLiteral(
+        KL_TRY(db.forEachRow(QStringLiteral(
             "SELECT x.subsystem, count(DISTINCT i.name) FROM cov_items i "
             "JOIN cov_item_subsystems x ON x.item_id = i.id "
             "WHERE i.release_id = ?1 AND i.kind = 'export' AND i.name IN "
-            "(SELECT name FROM cov_items WHERE release_id = ?1 AND kind IN ('binding-ref', 'helper-callee')) GROUP BY 1"));
-        if (!stmt)
-            return stmt.status();
-        stmt->bind(1, release.id);
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!*row)
-                break;
-            bySubsystem[stmt->text(0)].referenced = int(stmt->int64(1));
-        }
+            "(SELECT name FROM cov_items WHERE release_id = ?1 AND kind IN ('binding-ref', 'helper-callee')) GROUP BY 1"), {QVariant(release.id)},
+            [&](const Statement &row) {
+                bySubsystem[row.text(0)].referenced = int(row.int64(1));
+            }));
     }
     {
-        auto stmt = db.prepare(QStringLiteral(
+        KL_TRY(db.forEachRow(QStringLiteral(
             "SELECT subsystem, name FROM maint_sections WHERE release_id = ? AND second_language = 1 "
-            "AND subsystem <> name ORDER BY name"));
-        if (!stmt)
-            return stmt.status();
-        stmt->bind(1, release.id);
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!*row)
-                break;
-            bySubsystem[stmt->text(0)].secondLanguageSections.append(stmt->text(1));
-        }
+            "AND subsystem <> name ORDER BY name"), {QVariant(release.id)},
+            [&](const Statement &row) {
+                bySubsystem[row.text(0)].secondLanguageSections.append(row.text(1));
+            }));
     }
     CoverageSnapshot snap;
     snap.release = release;
