@@ -224,43 +224,121 @@ public:
                 return git::error(where(item.oid) + QStringLiteral(": parent tree (corrupt or missing object)"), rc);
             parentTree.reset(rawParentTree);
         }
-        git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-        opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-        git_diff *rawDiff = nullptr;
-        if (int rc = git_diff_tree_to_tree(&rawDiff, m_repo.get(), parentTree.get(), tree.get(), &opts))
-            return git::error(where(item.oid) + QStringLiteral(": diff"), rc);
-        git::Diff diff(rawDiff);
-        const size_t n = git_diff_num_deltas(diff.get());
-        rec.files.reserve(n);
-        for (size_t i = 0; i < n; ++i) {
-            const git_diff_delta *d = git_diff_get_delta(diff.get(), i);
-            FileChange change;
-            const bool hasOld = d->status != GIT_DELTA_ADDED;
-            const bool hasNew = d->status != GIT_DELTA_DELETED;
-            change.path = QByteArray(hasNew ? d->new_file.path : d->old_file.path);
-            if ((hasOld && d->old_file.mode == GIT_FILEMODE_COMMIT)
-                || (hasNew && d->new_file.mode == GIT_FILEMODE_COMMIT)) {
-                change.added = hasNew ? 1 : 0;     // git shows a submodule as one line
-                change.deleted = hasOld ? 1 : 0;
-            } else if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_DELETED) {
-                git::BlobStat s;
-                KL_TRY(stat(hasNew ? d->new_file.id : d->old_file.id, item.oid, change.path, s));
-                if (s.binary) {
-                    change.added = change.deleted = -1;
-                } else if (hasNew) {
-                    change.added = qint32(s.diffLines());
-                } else {
-                    change.deleted = qint32(s.diffLines());
-                }
-            } else if (!git_oid_equal(&d->old_file.id, &d->new_file.id)) {
-                KL_TRY(diffBlobs(d->old_file.id, d->new_file.id, item.oid, change));
+        QByteArray prefix;
+        prefix.reserve(256);
+        return diffTrees(parentTree.get(), tree.get(), prefix, item.oid, rec.files);
+    }
+
+private:
+    // Our own tree-to-tree walk instead of git_diff_tree_to_tree: libgit2's diff iterates every
+    // entry of both trees, reading every subtree object of both commits, while identical subtrees
+    // (almost all of them) can be skipped by their oid, as git's own diff-tree does. Entries
+    // are merged in git's tree order (git_tree_entry_cmp: a directory sorts as "name/"), so a
+    // file and a directory of the same name are a deletion and an addition, like --no-renames.
+    Status diffTrees(const git_tree *oldTree, const git_tree *newTree, QByteArray &prefix,
+                     const git_oid &commit, std::vector<FileChange> &out)
+    {
+        const size_t oldCount = oldTree ? git_tree_entrycount(oldTree) : 0;
+        const size_t newCount = newTree ? git_tree_entrycount(newTree) : 0;
+        size_t i = 0, j = 0;
+        while (i < oldCount || j < newCount) {
+            const git_tree_entry *a = i < oldCount ? git_tree_entry_byindex(oldTree, i) : nullptr;
+            const git_tree_entry *b = j < newCount ? git_tree_entry_byindex(newTree, j) : nullptr;
+            const int order = !a ? 1 : !b ? -1 : git_tree_entry_cmp(a, b);
+            if (order < 0) {
+                KL_TRY(oneSide(a, false, prefix, commit, out));
+                ++i;
+                continue;
             }
-            rec.files.push_back(std::move(change));
+            if (order > 0) {
+                KL_TRY(oneSide(b, true, prefix, commit, out));
+                ++j;
+                continue;
+            }
+            ++i;
+            ++j;
+            const git_filemode_t oldMode = git_tree_entry_filemode(a);
+            const git_filemode_t newMode = git_tree_entry_filemode(b);
+            const git_oid *oldId = git_tree_entry_id(a);
+            const git_oid *newId = git_tree_entry_id(b);
+            const bool sameId = git_oid_equal(oldId, newId) != 0;
+            if (sameId && oldMode == newMode)
+                continue;   // identical file or whole subtree: nothing below it changed
+            if (oldMode == GIT_FILEMODE_TREE) {   // both are trees (the order says same kind)
+                const qsizetype at = prefix.size();
+                prefix.append(git_tree_entry_name(a)).append('/');
+                auto oldSub = lookupTree(oldId, commit, prefix);
+                if (!oldSub)
+                    return oldSub.status();
+                auto newSub = lookupTree(newId, commit, prefix);
+                if (!newSub)
+                    return newSub.status();
+                KL_TRY(diffTrees(oldSub->get(), newSub->get(), prefix, commit, out));
+                prefix.truncate(at);
+                continue;
+            }
+            // A change of object type (file <-> symlink <-> submodule) is a deletion and an
+            // addition, as libgit2 and git --no-renames report it; the writer sums the two rows.
+            if ((oldMode & 0170000) != (newMode & 0170000)) {
+                KL_TRY(oneSide(a, false, prefix, commit, out));
+                KL_TRY(oneSide(b, true, prefix, commit, out));
+                continue;
+            }
+            FileChange change;
+            change.path = prefix + git_tree_entry_name(b);
+            if (oldMode == GIT_FILEMODE_COMMIT) {
+                change.added = change.deleted = 1;   // git shows a submodule as one line
+            } else if (!sameId) {
+                KL_TRY(diffBlobs(*oldId, *newId, commit, change));
+            }   // else a mode-only change: 0/0, as git shows it
+            out.push_back(std::move(change));
         }
         return Status::ok();
     }
 
-private:
+    // Everything under an entry that exists on one side only.
+    Status oneSide(const git_tree_entry *entry, bool added, QByteArray &prefix,
+                   const git_oid &commit, std::vector<FileChange> &out)
+    {
+        const git_filemode_t mode = git_tree_entry_filemode(entry);
+        const git_oid *id = git_tree_entry_id(entry);
+        if (mode == GIT_FILEMODE_TREE) {
+            const qsizetype at = prefix.size();
+            prefix.append(git_tree_entry_name(entry)).append('/');
+            auto sub = lookupTree(id, commit, prefix);
+            if (!sub)
+                return sub.status();
+            KL_TRY(added ? diffTrees(nullptr, sub->get(), prefix, commit, out)
+                         : diffTrees(sub->get(), nullptr, prefix, commit, out));
+            prefix.truncate(at);
+            return Status::ok();
+        }
+        FileChange change;
+        change.path = prefix + git_tree_entry_name(entry);
+        if (mode == GIT_FILEMODE_COMMIT) {
+            (added ? change.added : change.deleted) = 1;   // git shows a submodule as one line
+        } else {
+            git::BlobStat s;
+            KL_TRY(stat(*id, commit, change.path, s));
+            if (s.binary)
+                change.added = change.deleted = -1;
+            else
+                (added ? change.added : change.deleted) = qint32(s.diffLines());
+        }
+        out.push_back(std::move(change));
+        return Status::ok();
+    }
+
+    Result<git::Tree> lookupTree(const git_oid *oid, const git_oid &commit, const QByteArray &path)
+    {
+        git_tree *raw = nullptr;
+        if (int rc = git_tree_lookup(&raw, m_repo.get(), oid))
+            return git::error(where(commit) + QStringLiteral(": %1: tree %2 (corrupt or missing object)")
+                                  .arg(QString::fromUtf8(path), hex(*oid)),
+                              rc);
+        return git::Tree(raw);
+    }
+
     QString where(const git_oid &commit) const
     {
         return m_repoName + QStringLiteral(": commit ") + hex(commit);
@@ -323,8 +401,12 @@ private:
         {
             qint64 added = 0, deleted = 0;
         } counts;
-        const int rc = git_diff_blobs(
-            oldBlob->get(), nullptr, newBlob->get(), nullptr, &opts, nullptr, nullptr,
+        // git_diff_buffers, not git_diff_blobs: with a repository libgit2 looks up the diff
+        // driver in .gitattributes (two failed stat calls per blob pair); numstat ignores it.
+        const int rc = git_diff_buffers(
+            git_blob_rawcontent(oldBlob->get()), size_t(git_blob_rawsize(oldBlob->get())), nullptr,
+            git_blob_rawcontent(newBlob->get()), size_t(git_blob_rawsize(newBlob->get())), nullptr,
+            &opts, nullptr, nullptr,
             [](const git_diff_delta *, const git_diff_hunk *hunk, void *payload) -> int {
                 auto *c = static_cast<Counts *>(payload);
                 c->added += hunk->new_lines;
