@@ -2,7 +2,7 @@
 // with --store DIR, on the own text of every message of a store (decompression included), then
 // the whole `friction` pipeline (score what is unscored + rank) on that store.
 //
-// Usage: bench_friction [--store DIR] [--repeat N]
+// Usage: bench_friction [--store DIR] [--repeat N] [--model FILE]  (default: the built-in model)
 
 #include <kernellens/index/store.h>
 #include <kernellens/ingest/friction.h>
@@ -96,7 +96,9 @@ int main(int argc, char *argv[])
 
     QElapsedTimer load;
     load.start();
-    auto classifier = kl::friction::FrictionClassifier::load();
+    const QString modelPath = args.contains(QStringLiteral("--model")) ? args.value(args.indexOf(QStringLiteral("--model")) + 1) : QString();
+    auto classifier = modelPath.isEmpty() ? kl::friction::FrictionClassifier::load()
+                                          : kl::friction::FrictionClassifier::load(modelPath);
     if (!classifier) {
         out << classifier.errorMessage() << '\n';
         return 1;

@@ -19,6 +19,7 @@ struct FrictionClassifier::Impl
 {
     Lexicon lexicon;
     LinearModel model;
+    FeatureConfig features = shippedFeatureConfig();
     double threshold = 0.5;
     QString version;
 };
@@ -63,11 +64,13 @@ Result<FrictionClassifier> FrictionClassifier::load(const QString &modelPath, co
     if (!model)
         return model.status();
     impl->model = std::move(model.value());
-    if (impl->model.featureCount() != kFeatureCount)
+    if (impl->model.featureCount() != kModelFeatureCount)
         return Status::error(QStringLiteral("%1: the model has %2 features; this build expects %3 (retrain with train-friction)")
-                                 .arg(modelPath).arg(impl->model.featureCount()).arg(kFeatureCount));
+                                 .arg(modelPath).arg(impl->model.featureCount()).arg(kModelFeatureCount));
 
-    // The sidecar holds what liblinear's format cannot: the decision threshold chosen in training.
+    // The sidecar holds what liblinear's format cannot: the decision threshold chosen in training
+    // and the feature configuration the model was trained with.
+    QByteArray metaBytesForVersion;
     const QString metaPath = modelPath == kBuiltinModel ? kBuiltinMeta : modelPath + QStringLiteral(".json");
     if (QFile::exists(metaPath)) {
         auto metaBytes = readWhole(metaPath, QStringLiteral("model metadata"));
@@ -82,11 +85,14 @@ Result<FrictionClassifier> FrictionClassifier::load(const QString &modelPath, co
             return Status::error(QStringLiteral("%1: feature version %2, this build expects %3")
                                      .arg(metaPath).arg(meta.value(QStringLiteral("featureVersion")).toInt()).arg(kFeatureVersion));
         impl->threshold = meta.value(QStringLiteral("threshold")).toDouble(0.5);
+        impl->features = featureConfigFromJson(meta.value(QStringLiteral("features")).toObject());
+        metaBytesForVersion = *metaBytes;
     }
     QCryptographicHash hash(QCryptographicHash::Sha1);
     hash.addData(*modelBytes);
     hash.addData(*lexBytes);
     hash.addData(QByteArray::number(impl->threshold));
+    hash.addData(metaBytesForVersion);
     impl->version = QStringLiteral("f%1-%2").arg(kFeatureVersion).arg(QString::fromLatin1(hash.result().toHex().left(12)));
     return FrictionClassifier(std::move(impl));
 }
@@ -100,7 +106,7 @@ MessageFriction FrictionClassifier::score(const QString &ownText) const
     MessageFriction result;
     const Analysis a = analyse(ownText, d.lexicon);
     thread_local std::vector<Feature> feats;
-    features(a, feats);
+    features(a, d.features, feats);
     std::vector<double> contribution(a.sentences.size(), 0.0);
     result.score = adjustedScore(d.model.probability(feats, contribution), a);
     result.uncivil = result.score >= d.threshold;

@@ -150,7 +150,114 @@ bool isSecondPerson(QStringView lower)
            || lower == QLatin1String("you've") || lower == QLatin1String("u");
 }
 
+bool isIdentifier(QStringView word)
+{
+    bool letter = false, digit = false, lowerSeen = false;
+    for (qsizetype i = 0; i < word.size(); ++i) {
+        const QChar c = word[i];
+        if (c == QLatin1Char('_') && i > 0 && i + 1 < word.size())
+            return true;
+        if (c.isDigit())
+            digit = true;
+        else if (c.isLetter())
+            letter = true;
+        if (c.isUpper() && lowerSeen)
+            return true; // camelCase
+        lowerSeen = lowerSeen || c.isLower();
+    }
+    return letter && digit;
+}
+
+bool isNegator(QStringView lower)
+{
+    return lower == QLatin1String("not") || lower == QLatin1String("no") || lower == QLatin1String("never")
+           || lower == QLatin1String("nothing") || lower == QLatin1String("nobody") || lower.endsWith(QLatin1String("n't"));
+}
+
+// Sorts by index, merges duplicates (tf), weights (binary or 1 + log tf) and L2-normalises the
+// block with a floor, then scales it.
+void finishBlock(std::vector<Feature> &block, const FeatureConfig &config, double scale)
+{
+    std::stable_sort(block.begin(), block.end(), [](const Feature &x, const Feature &y) { return x.index < y.index; });
+    size_t w = 0;
+    for (size_t r = 0; r < block.size();) {
+        size_t e = r;
+        while (e < block.size() && block[e].index == block[r].index)
+            ++e;
+        Feature f = block[r]; // the earliest sentence
+        f.value = config.sublinearTf ? 1.0 + std::log(double(e - r)) : 1.0;
+        block[w++] = f;
+        r = e;
+    }
+    block.resize(w);
+    double sumSquares = 0;
+    for (const Feature &f : block)
+        sumSquares += f.value * f.value;
+    if (block.empty())
+        return;
+    const double norm = scale / std::sqrt(std::max(sumSquares, double(config.normFloor)));
+    for (Feature &f : block)
+        f.value *= norm;
+}
+
+// An insult phrase at tokens [at, at + n) is aimed at a tool when a tool word stands within
+// two words after it or three before it, and the sentence addresses nobody ("you").
+bool aimedAtTool(const Analysis &a, QStringView low, const Lexicon &lexicon, int first, int last, int at, int n)
+{
+    bool tool = false;
+    for (int k = std::max(first, at - 3); k < std::min(last, at + n + 2) && !tool; ++k) {
+        const Token &u = a.tokens[size_t(k)];
+        if ((k < at || k >= at + n) && u.word)
+            tool = lexicon.isTool(low.mid(u.start, u.length));
+    }
+    if (!tool)
+        return false;
+    for (int k = first; k < last; ++k) {
+        const Token &u = a.tokens[size_t(k)];
+        if (u.word && isSecondPerson(low.mid(u.start, u.length)))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
+
+FeatureConfig shippedFeatureConfig()
+{
+    return FeatureConfig{};
+}
+
+QJsonObject toJson(const FeatureConfig &c)
+{
+    return QJsonObject{{QStringLiteral("wordWeight"), c.wordWeight},
+                       {QStringLiteral("denseScale"), c.denseScale},
+                       {QStringLiteral("bigrams"), c.bigrams},
+                       {QStringLiteral("charMin"), c.charMin},
+                       {QStringLiteral("charMax"), c.charMax},
+                       {QStringLiteral("charWeight"), c.charWeight},
+                       {QStringLiteral("sublinearTf"), c.sublinearTf},
+                       {QStringLiteral("normFloor"), c.normFloor},
+                       {QStringLiteral("placeholders"), c.placeholders},
+                       {QStringLiteral("negation"), c.negation},
+                       {QStringLiteral("nuisance"), c.nuisance}};
+}
+
+FeatureConfig featureConfigFromJson(const QJsonObject &j)
+{
+    FeatureConfig c;
+    c.wordWeight = j.value(QStringLiteral("wordWeight")).toDouble(c.wordWeight);
+    c.denseScale = j.value(QStringLiteral("denseScale")).toDouble(c.denseScale);
+    c.bigrams = j.value(QStringLiteral("bigrams")).toBool(c.bigrams);
+    c.charMin = j.value(QStringLiteral("charMin")).toInt(c.charMin);
+    c.charMax = j.value(QStringLiteral("charMax")).toInt(c.charMax);
+    c.charWeight = j.value(QStringLiteral("charWeight")).toDouble(c.charWeight);
+    c.sublinearTf = j.value(QStringLiteral("sublinearTf")).toBool(c.sublinearTf);
+    c.normFloor = j.value(QStringLiteral("normFloor")).toInt(c.normFloor);
+    c.placeholders = j.value(QStringLiteral("placeholders")).toBool(c.placeholders);
+    c.negation = j.value(QStringLiteral("negation")).toBool(c.negation);
+    c.nuisance = j.value(QStringLiteral("nuisance")).toBool(c.nuisance);
+    return c;
+}
 
 Result<Lexicon> Lexicon::parse(const QByteArray &text, const QString &fileName)
 {
@@ -173,16 +280,11 @@ Result<Lexicon> Lexicon::parse(const QByteArray &text, const QString &fileName)
             continue;
         }
         if (kind == QLatin1String("technical")) {
-            const QString p = phrase.toLower();
-            if (p.endsWith(QLatin1Char('*'))) {
-                const QString prefix = p.chopped(1);
-                lex.m_technicalPrefixes.emplace(tokenKey(prefix), prefix);
-                if (std::find(lex.m_technicalPrefixLengths.begin(), lex.m_technicalPrefixLengths.end(), int(prefix.size()))
-                    == lex.m_technicalPrefixLengths.end())
-                    lex.m_technicalPrefixLengths.push_back(int(prefix.size()));
-            } else {
-                lex.m_technical.emplace(tokenKey(p), p);
-            }
+            lex.m_technical.add(phrase.toLower());
+            continue;
+        }
+        if (kind == QLatin1String("tool")) {
+            lex.m_tools.add(phrase.toLower());
             continue;
         }
         LexiconEntry entry;
@@ -231,17 +333,29 @@ void Lexicon::candidates(QStringView token, std::vector<int> &out) const
     }
 }
 
-bool Lexicon::isTechnical(QStringView token) const
+void WordSet::add(const QString &p)
 {
-    auto it = m_technical.find(tokenKey(token));
-    if (it != m_technical.end() && it->second == token)
+    if (p.endsWith(QLatin1Char('*'))) {
+        const QString prefix = p.chopped(1);
+        m_prefixes.emplace(tokenKey(prefix), prefix);
+        if (std::find(m_prefixLengths.begin(), m_prefixLengths.end(), int(prefix.size())) == m_prefixLengths.end())
+            m_prefixLengths.push_back(int(prefix.size()));
+    } else {
+        m_exact.emplace(tokenKey(p), p);
+    }
+}
+
+bool WordSet::contains(QStringView token) const
+{
+    auto it = m_exact.find(tokenKey(token));
+    if (it != m_exact.end() && it->second == token)
         return true;
-    for (int len : m_technicalPrefixLengths) {
+    for (int len : m_prefixLengths) {
         if (len > token.size())
             continue;
         const QStringView prefix = token.first(len);
-        auto p = m_technicalPrefixes.find(tokenKey(prefix));
-        if (p != m_technicalPrefixes.end() && p->second == prefix)
+        auto p = m_prefixes.find(tokenKey(prefix));
+        if (p != m_prefixes.end() && p->second == prefix)
             return true;
     }
     return false;
@@ -339,6 +453,30 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
                         ++i;
                     continue;
                 }
+                // Message-IDs and addresses are not prose ("<...@worktop.programming.kicks-ass.net>").
+                if (c == QLatin1Char('<')) {
+                    qsizetype close = i + 1;
+                    bool at = false;
+                    while (close < end && orig[close] != QLatin1Char('>') && !orig[close].isSpace()) {
+                        at = at || orig[close] == QLatin1Char('@');
+                        ++close;
+                    }
+                    if (at && close < end && orig[close] == QLatin1Char('>')) {
+                        i = close + 1;
+                        continue;
+                    }
+                }
+                if (isWordChar(c) && (i == lineStart || !isWordChar(orig[i - 1]))) {
+                    qsizetype w = i;
+                    while (w < end && (isWordChar(orig[w]) || orig[w] == QLatin1Char('.') || orig[w] == QLatin1Char('-')
+                                       || orig[w] == QLatin1Char('+')))
+                        ++w;
+                    if (w < end && orig[w] == QLatin1Char('@') && w + 1 < end && isWordChar(orig[w + 1])) {
+                        while (i < end && !orig[i].isSpace() && orig[i] != QLatin1Char('>') && orig[i] != QLatin1Char(')'))
+                            ++i;
+                        continue;
+                    }
+                }
                 if (isWordChar(c) || (c == QLatin1Char('\'') && i > lineStart && i + 1 < end
                                       && orig[i - 1].isLetter() && orig[i + 1].isLetter())) {
                     openSentence(i);
@@ -352,6 +490,8 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
                     t.start = s;
                     t.length = i - s;
                     t.sentence = int(a.sentences.size());
+                    t.mention = s > lineStart && orig[s - 1] == QLatin1Char('@');
+                    t.identifier = isIdentifier(orig.mid(s, i - s));
                     a.tokens.push_back(t);
                     continue;
                 }
@@ -404,7 +544,7 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
                 continue;
             const QStringView lw = low.mid(t.start, t.length);
             const QStringView ow = orig.mid(t.start, t.length);
-            t.technical = lexicon.isTechnical(lw);
+            t.technical = t.technical || lexicon.isTechnical(lw);
             if (isSecondPerson(lw))
                 ++a.secondPerson;
             if (isNakWord(lw)) {
@@ -443,6 +583,14 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
                 }
                 // The first token was a candidate by exact key or a prefix; recheck alternatives.
                 if (match && Lexicon::tokenMatches(entry.tokens.front(), lw)) {
+                    if ((entry.category == Category::NameCalling || entry.category == Category::Insulting)
+                        && aimedAtTool(a, low, lexicon, first, last, ti, n)) {
+                        // "idiotic diagnostics", "gcc is being stupid": not aimed at a person;
+                        // the words are hidden from the model as well.
+                        for (int k = 0; k < n; ++k)
+                            a.tokens[size_t(ti + k)].technical = true;
+                        continue;
+                    }
                     a.hits.push_back({e, si});
                     ++a.categoryHits[int(entry.category)];
                     if (entry.strong)
@@ -457,19 +605,22 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
     return a;
 }
 
-void features(const Analysis &a, std::vector<Feature> &out)
+void features(const Analysis &a, const FeatureConfig &config, std::vector<Feature> &out)
 {
     out.clear();
+    thread_local std::vector<Feature> chars;
+    thread_local std::vector<Feature> nuisance;
+    chars.clear();
+    nuisance.clear();
     const QStringView low(a.lowered);
     static const QString numToken = QStringLiteral("_num");
-    auto tokenHash = [&](const Token &t) -> std::uint64_t {
-        QStringView v = low.mid(t.start, t.length);
-        if (t.word && v.front().isDigit())
-            v = numToken;
-        return fnv1a(v, 0);
-    };
+    static const QString identToken = QStringLiteral("_ident");
+    static const QString userToken = QStringLiteral("_user");
+    const bool charGrams = config.charMin > 0 && config.charMax >= config.charMin;
     for (const Sentence &s : a.sentences) {
         std::uint64_t prev = fnv1a(u"_bos", 0);
+        bool afterTechnical = false; // the previous word was technical: the bigram is a nuisance one
+        int negated = 0;
         const int sentence = int(&s - a.sentences.data());
         for (int ti = s.firstToken; ti < s.firstToken + s.tokenCount; ++ti) {
             const Token &t = a.tokens[size_t(ti)];
@@ -477,44 +628,84 @@ void features(const Analysis &a, std::vector<Feature> &out)
             // the toxicity of "crap"/"ugly" in code review; dropped, "kill"/"dead" weigh nothing.
             // "?" and "!" runs are left to the dense exclamation feature: as n-grams the model
             // learned GitHub impatience and flagged plain review questions ("Why is this needed?").
-            if (!t.word || t.technical)
+            if (!t.word) {
+                negated = 0;
                 continue;
-            const std::uint64_t h = tokenHash(t);
+            }
+            if (t.technical) {
+                if (config.emitNuisance && config.nuisance) {
+                    const std::uint64_t h = fnv1a(low.mid(t.start, t.length), 0);
+                    nuisance.push_back({kFeatureCount + 1 + int(mix(h, 5) % kNuisanceSize), 1.0, sentence});
+                    nuisance.push_back({kFeatureCount + 1 + int(mix(prev, h) % kNuisanceSize), 1.0, sentence});
+                    prev = h;
+                    afterTechnical = true;
+                }
+                continue;
+            }
+            QStringView v = low.mid(t.start, t.length);
+            bool prose = true;
+            if (v.front().isDigit()) {
+                v = numToken;
+                prose = false;
+            } else if (config.placeholders && (t.mention || t.identifier)) {
+                v = t.mention ? QStringView(userToken) : QStringView(identToken);
+                prose = false;
+            }
+            const std::uint64_t h = fnv1a(v, 0);
             out.push_back({int(mix(h, 1) % kHashSize) + 1, 1.0, sentence});
-            out.push_back({int(mix(prev, h) % kHashSize) + 1, 1.0, sentence});
+            if (afterTechnical)
+                nuisance.push_back({kFeatureCount + 1 + int(mix(prev, h) % kNuisanceSize), 1.0, sentence});
+            else if (config.bigrams)
+                out.push_back({int(mix(prev, h) % kHashSize) + 1, 1.0, sentence});
+            afterTechnical = false;
+            if (negated > 0) {
+                out.push_back({int(mix(h, 3) % kHashSize) + 1, 1.0, sentence});
+                --negated;
+            }
+            if (config.negation && isNegator(v))
+                negated = 3;
             prev = h;
-            if (kCharGrams && t.word && !t.technical && t.length >= 3) {
-                // Character 3..5-grams of the word with boundary marks: robust to
-                // inflections and obfuscation ("f*cking", "idiots", "stupidity").
-                const QStringView w = low.mid(t.start, t.length);
-                const qsizetype len = w.size() + 2;
-                for (int n = 3; n <= 5; ++n) {
+            if (charGrams && prose && t.length >= 2) {
+                // Character n-grams of the word with boundary marks: robust to inflections and
+                // obfuscation across platforms ("f*cking", "idiots", "stupidity").
+                const qsizetype len = v.size() + 2;
+                for (int n = config.charMin; n <= config.charMax; ++n) {
                     for (qsizetype i = 0; i + n <= len; ++i) {
                         std::uint64_t g = 0x51ED2701ULL + std::uint64_t(n);
                         for (qsizetype k = i; k < i + n; ++k) {
-                            const char16_t c = (k == 0 || k == len - 1) ? u'#' : w[k - 1].unicode();
+                            const char16_t c = (k == 0 || k == len - 1) ? u'#' : v[k - 1].unicode();
                             g = (g ^ c) * 1099511628211ULL;
                         }
-                        out.push_back({int(mix(g, 7) % kHashSize) + 1, 1.0, sentence});
+                        chars.push_back({int(mix(g, 7) % kHashSize) + 1, 1.0, sentence});
                     }
                 }
             }
         }
     }
-    // Unique indices, keeping the earliest sentence (stable sort keeps token order).
-    std::stable_sort(out.begin(), out.end(), [](const Feature &x, const Feature &y) { return x.index < y.index; });
-    out.erase(std::unique(out.begin(), out.end(), [](const Feature &x, const Feature &y) { return x.index == y.index; }),
-              out.end());
-    if (!out.empty()) {
-        // A floor on the norm: a three-word reply ("Looks sane.") would otherwise put its whole
-        // unit length on a few words and score as extreme as a paragraph of abuse.
-        const double norm = 1.0 / std::sqrt(double(std::max<size_t>(out.size(), 24)));
-        for (Feature &f : out)
-            f.value = norm;
+    // A floor on the norm: a three-word reply ("Looks sane.") would otherwise put its whole unit
+    // length on a few words and score as extreme as a paragraph of abuse.
+    finishBlock(out, config, config.wordWeight);
+    if (config.wordWeight == 0)
+        out.clear();
+    if (!chars.empty()) {
+        finishBlock(chars, config, config.charWeight);
+        // Both blocks share the hash space: merge, summing colliding indices.
+        const size_t words = out.size();
+        out.insert(out.end(), chars.begin(), chars.end());
+        std::inplace_merge(out.begin(), out.begin() + std::ptrdiff_t(words), out.end(),
+                           [](const Feature &x, const Feature &y) { return x.index < y.index; });
+        size_t w = 0;
+        for (size_t r = 0; r < out.size(); ++r) {
+            if (w > 0 && out[w - 1].index == out[r].index)
+                out[w - 1].value += out[r].value;
+            else
+                out[w++] = out[r];
+        }
+        out.resize(w);
     }
     auto dense = [&](int which, double value) {
         if (value != 0)
-            out.push_back({kHashSize + 1 + which, value, -1});
+            out.push_back({kHashSize + 1 + which, value * config.denseScale, -1});
     };
     for (int c = 0; c < kCategoryCount; ++c)
         dense(DenseCategoryBase + c, std::log1p(double(a.categoryHits[c])));
@@ -522,6 +713,11 @@ void features(const Analysis &a, std::vector<Feature> &out)
     dense(DenseExclamation, std::log1p(double(a.exclamations)) * 0.5);
     dense(DenseNak, a.naks > 0 ? 1.0 : 0.0);
     dense(DenseSecondPerson, std::log1p(double(a.secondPerson)) * 0.5);
+    if (!nuisance.empty()) {
+        // Normalised on its own and appended after the dense block (indices above kFeatureCount).
+        finishBlock(nuisance, config, 1.0);
+        out.insert(out.end(), nuisance.begin(), nuisance.end());
+    }
 }
 
 int strongHits(const Analysis &a)

@@ -7,6 +7,7 @@
 #include <kernellens/ingest/friction.h>
 
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 #include <cstdint>
@@ -28,11 +29,51 @@ enum DenseFeature {
     DenseCount
 };
 inline constexpr int kFeatureCount = kHashSize + DenseCount;
-inline constexpr int kFeatureVersion = 3;
-// Character n-grams were tried (3..5 in-word): no better on either set, slower; off.
-inline constexpr bool kCharGrams = false;
+// Training only: unigrams of technical words and every bigram with one hash into this block
+// after the dense features. There they absorb what the labeled sets blame on them (ToxiCR calls
+// "this looks ugly" toxic), so that their neighbours ("looks") do not learn it; the classifier
+// never emits them, so technical vocabulary weighs nothing in a decision.
+inline constexpr int kNuisanceSize = 1 << 12;
+inline constexpr int kModelFeatureCount = kFeatureCount + kNuisanceSize;
+inline constexpr int kFeatureVersion = 4;
 
-enum class LexiconKind { Category, Technical, Acronym };
+// How the hashed block is built. The shipped values are the defaults; the trainer can vary them
+// for evaluation, and the model's .json sidecar records them so a model is always scored with
+// the features it was trained on.
+struct FeatureConfig
+{
+    double wordWeight = 1.0;    // scale of the word block; 0 = lexicon/style features only
+    bool bigrams = true;
+    int charMin = 0;            // character n-grams of each word with boundary marks; 0 = off
+    int charMax = 0;
+    double charWeight = 1.0;    // the char block is L2-normalised on its own, then scaled
+    bool sublinearTf = false;   // 1 + log(tf) instead of binary presence
+    int normFloor = 24;         // L2 norm of a block is at least sqrt(normFloor) (short replies)
+    bool placeholders = true;   // @mentions -> _user, identifiers (foo_bar, fooBar, x86) -> _ident
+    bool negation = false;      // words after not/no/never/n't until punctuation get a not_ twin
+    double denseScale = 1.0;    // scale of the lexicon/style features (less regularised when > 1)
+    bool nuisance = true;       // train with the technical-word block (see kNuisanceSize)
+    bool emitNuisance = false;  // set by the trainer for training documents only; never saved
+};
+FeatureConfig shippedFeatureConfig();
+QJsonObject toJson(const FeatureConfig &config);
+// Missing keys keep the FeatureConfig defaults.
+FeatureConfig featureConfigFromJson(const QJsonObject &json);
+
+enum class LexiconKind { Category, Technical, Acronym, Tool };
+
+// Lower-case words, exact or (trailing '*') by prefix; lookups from a QStringView allocate nothing.
+class WordSet
+{
+public:
+    void add(const QString &lowerWordOrPrefix);
+    bool contains(QStringView lowerToken) const;
+
+private:
+    std::unordered_map<std::uint64_t, QString> m_exact;
+    std::unordered_map<std::uint64_t, QString> m_prefixes;
+    std::vector<int> m_prefixLengths;
+};
 
 struct LexiconEntry
 {
@@ -52,7 +93,10 @@ public:
     const std::vector<LexiconEntry> &entries() const { return m_entries; }
     // Entries whose first token can match `token` (exact or prefix).
     void candidates(QStringView token, std::vector<int> &out) const;
-    bool isTechnical(QStringView token) const;
+    bool isTechnical(QStringView token) const { return m_technical.contains(token); }
+    // Tools and artefacts that are not people (compilers, warnings, hardware ...): an insult aimed
+    // at one ("idiotic diagnostics") is not incivility between people.
+    bool isTool(QStringView token) const { return m_tools.contains(token); }
     bool isAcronym(QStringView upperToken) const { return m_acronyms.contains(upperToken.toString()); }
     static bool tokenMatches(const QString &pattern, QStringView token);
 
@@ -63,9 +107,8 @@ private:
     std::unordered_map<std::uint64_t, std::vector<int>> m_byFirst;       // exact first token
     std::unordered_map<std::uint64_t, std::vector<int>> m_byFirstPrefix;  // prefix first token
     std::vector<int> m_prefixLengths;
-    std::unordered_map<std::uint64_t, QString> m_technical;              // exact
-    std::unordered_map<std::uint64_t, QString> m_technicalPrefixes;
-    std::vector<int> m_technicalPrefixLengths;
+    WordSet m_technical;
+    WordSet m_tools;
     QHash<QString, bool> m_acronyms;
 };
 
@@ -86,6 +129,8 @@ struct Token
     int sentence = 0;
     bool word = true;      // false for "!" / "?" runs
     bool technical = false;
+    bool identifier = false; // foo_bar, fooBar, x86: code, not prose
+    bool mention = false;    // @name
 };
 
 struct LexiconHit
@@ -118,8 +163,8 @@ struct Feature
     int sentence = -1;    // where a hashed feature first occurred; -1 for message-level ones
 };
 
-// Sorted by index, unique, hashed block L2-normalised. No bias term.
-void features(const Analysis &analysis, std::vector<Feature> &out);
+// Sorted by index, unique, hashed blocks L2-normalised. No bias term.
+void features(const Analysis &analysis, const FeatureConfig &config, std::vector<Feature> &out);
 
 // Lexicon phrases marked "!" (name calling, vulgarity, threats, insults aimed at a person) are
 // unambiguous enough to make a message uncivil whatever the model says: the model learned

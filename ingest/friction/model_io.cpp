@@ -5,6 +5,7 @@
 
 #include <linear.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -145,21 +146,22 @@ Status LinearModel::write(const QString &path) const
 
 double LinearModel::probability(const std::vector<Feature> &features, std::vector<double> &sentenceContribution) const
 {
-    thread_local std::vector<feature_node> nodes;
-    nodes.clear();
-    nodes.reserve(features.size() + 2);
+    // The decision value computed here rather than through predict_probability(): no node
+    // copy, and it serves every solver (an SVM's margin goes through the same logistic link,
+    // which is what liblinear does for logistic regression).
     const double *w = m_model->w;
+    double decision = 0;
     for (const Feature &f : features) {
-        nodes.push_back({f.index, f.value});
+        if (f.index < 1 || f.index > m_model->nr_feature)
+            continue;
+        const double c = w[f.index - 1] * f.value;
+        decision += c;
         if (f.sentence >= 0 && size_t(f.sentence) < sentenceContribution.size())
-            sentenceContribution[size_t(f.sentence)] += m_sign * w[f.index - 1] * f.value;
+            sentenceContribution[size_t(f.sentence)] += m_sign * c;
     }
     if (m_model->bias >= 0)
-        nodes.push_back({m_model->nr_feature + 1, m_model->bias});
-    nodes.push_back({-1, 0});
-    double prob[2] = {0, 0};
-    predict_probability(m_model, nodes.data(), prob);
-    return m_model->label[0] == 1 ? prob[0] : prob[1];
+        decision += w[m_model->nr_feature] * m_model->bias;
+    return 1.0 / (1.0 + std::exp(-m_sign * decision));
 }
 
 double LinearModel::denseWeight(int dense) const
@@ -171,6 +173,14 @@ double LinearModel::denseWeight(int dense) const
 double LinearModel::weight(int index) const
 {
     return (m_model && index >= 1 && index <= m_model->nr_feature) ? m_sign * m_model->w[index - 1] : 0;
+}
+
+void LinearModel::zeroWeights(int from, int to)
+{
+    if (!m_model)
+        return;
+    for (int i = std::max(from, 1); i <= std::min(to, m_model->nr_feature); ++i)
+        m_model->w[i - 1] = 0;
 }
 
 double LinearModel::biasWeight() const

@@ -41,6 +41,8 @@ public:
     // Weight of a 1-based feature index towards "uncivil".
     double weight(int index) const;
     double biasWeight() const;
+    // Sets the weights of 1-based features [from, to] to zero (blocks used in training only).
+    void zeroWeights(int from, int to);
 
 private:
     void cacheSign();

@@ -122,6 +122,7 @@ struct StoreFacts
     QHash<qint64, QSet<qint64>> threadMaintainers; // MAINTAINERS M: of touched files
     QHash<QString, double> listMedianSize;
     QHash<QString, double> listMedianDepth;
+    QHash<QString, double> listUncivilRate;      // share of the list's scored messages called uncivil
     bool haveMaintainers = false;
 };
 
@@ -222,6 +223,19 @@ Result<StoreFacts> loadFacts(Database &db)
             break;
         bySize[sizes->text(0)].push_back(int(sizes->int64(1)));
         byDepth[sizes->text(0)].push_back(int(sizes->int64(2)) + 1);
+    }
+    auto rates = db.prepare(QStringLiteral(
+        "SELECT l.name, avg(f.uncivil) FROM friction_messages f JOIN messages m ON m.id = f.message_id "
+        "JOIN threads t ON t.id = m.thread_id JOIN lists l ON l.id = t.list_id GROUP BY l.name"));
+    if (!rates)
+        return rates.status();
+    while (true) {
+        auto step = rates->step();
+        if (!step)
+            return step.status();
+        if (!*step)
+            break;
+        f.listUncivilRate.insert(rates->text(0), rates->isNull(1) ? 0.0 : rates->real(1));
     }
     for (auto it = bySize.cbegin(); it != bySize.cend(); ++it)
         f.listMedianSize.insert(it.key(), median(it.value()));
@@ -324,6 +338,7 @@ FrictionThread scoreThread(const ThreadRow &t, const StoreFacts &facts)
     ft.secondLanguage = facts.secondLanguageThreads.contains(t.id) || rustSubject(t.subject);
 
     double content = 0;
+    double uncivilWeight = 0, strongestUncivil = 0;
     int naksCounted = 0, refusalsCounted = 0, shoutCounted = 0;
     std::map<QString, int> categoryCount;
     std::map<std::pair<qint64, qint64>, int> replies; // (from, to) -> count
@@ -350,7 +365,9 @@ FrictionThread scoreThread(const ThreadRow &t, const StoreFacts &facts)
         ft.maxMessageScore = std::max(ft.maxMessageScore, m.score);
         if (m.uncivil) {
             ++ft.uncivilMessages;
-            content += kUncivilBase + kUncivilConfidence * std::clamp(m.score - 0.35, 0.0, 0.65);
+            const double weight = kUncivilBase + kUncivilConfidence * std::clamp(m.score - 0.5, 0.0, 0.5);
+            uncivilWeight += weight;
+            strongestUncivil = std::max(strongestUncivil, weight);
             for (const QString &c : m.categories.split(QLatin1Char(' '), Qt::SkipEmptyParts))
                 if (c != QLatin1String("rejection"))
                     ++categoryCount[c];
@@ -371,6 +388,15 @@ FrictionThread scoreThread(const ThreadRow &t, const StoreFacts &facts)
             if (shoutCounted++ < 2)
                 content += kShouting;
         }
+    }
+    // A long calm thread collects some uncivil calls by chance (the classifier's misfires and
+    // the list's ordinary roughness): the uncivil messages a thread of this size would have at
+    // the list's rate are discounted, but never below the strongest single one, so one uncivil
+    // message still makes a friction thread.
+    if (ft.uncivilMessages > 0) {
+        const double expected = facts.listUncivilRate.value(t.list, 0) * double(t.messages.size());
+        const double meanWeight = uncivilWeight / ft.uncivilMessages;
+        content += std::max(strongestUncivil, uncivilWeight - expected * meanWeight);
     }
     // Escalation: the pair with the most replies in both directions.
     int bestExchange = 0;

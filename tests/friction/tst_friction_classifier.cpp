@@ -66,6 +66,12 @@ void TestFrictionClassifier::technicalVocabularyIsCivil_data()
         "I think this breaks the build with CONFIG_RUST=y and clang 15.",
         "Reviewed-by: Jane Doe <jane@example.org>",
         "The zombie task is never reaped because the parent ignores SIGCHLD.",
+        // Short review boilerplate (a false hit of feature version 3 on kbuild).
+        "Looks ok to me, feel free to add",
+        "Looks good to me.",
+        // Insults aimed at tools, not people.
+        "Clang emits idiotic diagnostics for this construct.",
+        "gcc is being stupid here and warns about an unused variable.",
     };
     for (const char *r : rows)
         QTest::newRow(r) << QString::fromUtf8(r);
@@ -92,6 +98,7 @@ void TestFrictionClassifier::clearIncivility_data()
     QTest::newRow("vulgarity") << QStringLiteral("This is utter crap. What the hell were you thinking, for fuck's sake?") << QStringLiteral("vulgarity");
     QTest::newRow("threat") << QStringLiteral("Send this shit again and I will report you and get you banned from the list, you idiot.") << QStringLiteral("threat");
     QTest::newRow("entitlement") << QStringLiteral("I demand that you fix this stupid bug now. It's your job, my customers are waiting, damn it.") << QStringLiteral("entitlement");
+    QTest::newRow("insult near a tool, aimed at a person") << QStringLiteral("You are an idiot, the compiler told you so.") << QStringLiteral("name_calling");
     QTest::newRow("irony") << QStringLiteral("Oh great, thanks for breaking the build yet again. Who would have thought, genius. Pathetic.") << QStringLiteral("irony");
 }
 
