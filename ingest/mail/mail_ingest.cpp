@@ -78,12 +78,14 @@ QByteArray compressText(const QString &text)
     return qCompress(text.toUtf8(), 6);
 }
 
-// A parsed message with the row id it will get if it is stored, and its search document
-// tokenised in the same worker (the expensive part of indexing runs on every core).
+// A parsed message with the row id it will get if it is stored, its search document tokenised
+// and its bodies compressed in the same worker, so the single writer only writes.
 struct ParsedItem
 {
     mail::ParsedMessage pm;
     qint64 id = 0;
+    QByteArray ownCompressed;
+    QByteArray quotedCompressed;
     std::optional<PreparedSearchDocument> doc;
     Status docStatus;
 };
@@ -133,6 +135,8 @@ std::vector<ParsedItem> parseAll(const QList<mail::RawMessage> &raws, qint64 fir
                 continue;
             }
             item.pm = mail::parseMessage(raws[i].bytes);
+            item.ownCompressed = compressText(item.pm.prose);
+            item.quotedCompressed = compressText(item.pm.quotedText);
             auto prepared = SearchIndex::prepare(searchDocument(item.pm, item.id, list));
             if (prepared)
                 item.doc.emplace(std::move(prepared.value()));
@@ -362,9 +366,7 @@ private:
             }
         }
 
-        const QByteArray own = compressText(pm.prose);
-        const QByteArray quoted = compressText(pm.quotedText);
-        m_insertBody.bind(1, id).bind(2, own).bind(3, quoted).bind(4, qint64(pm.prose.size()))
+        m_insertBody.bind(1, id).bind(2, item.ownCompressed).bind(3, item.quotedCompressed).bind(4, qint64(pm.prose.size()))
             .bind(5, qint64(pm.quotedText.size())).bind(6, pm.diff.start >= 0 ? 1 : 0);
         KL_TRY(m_insertBody.exec());
 
@@ -452,43 +454,62 @@ Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const
         std::shared_ptr<mail::RawBatch> batch;
         std::vector<ParsedItem> parsed;
     };
+    struct Read
+    {
+        Status status = Status::ok();
+        bool more = false;
+        Pending next;
+    };
+    // Reading (inflating git blobs) and parsing run on other threads while this one writes the
+    // batch before; the reader is only ever touched by one task at a time.
+    auto readAndParse = [&reader, list = writer.listName()](qint64 firstId) {
+        Read read;
+        read.next.batch = std::make_shared<mail::RawBatch>();
+        auto r = reader.next(*read.next.batch, kBatchSize);
+        if (!r) {
+            read.status = r.status();
+            return read;
+        }
+        read.more = r.value();
+        read.next.parsed = parseAll(read.next.batch->messages, firstId, list);
+        return read;
+    };
+    auto countStored = [](const mail::RawBatch &batch) {
+        qint64 n = 0;
+        for (const auto &m : batch.messages)
+            n += m.removal ? 0 : 1;
+        return n;
+    };
     std::optional<Pending> pending;
     bool more = true;
     bool cancelled = false;
     while (true) {
-        std::shared_ptr<mail::RawBatch> batch;
-        std::future<std::vector<ParsedItem>> parsing;
-        if (more && !ctx.cancel.isCancelled()) {
-            batch = std::make_shared<mail::RawBatch>();
-            auto r = reader.next(*batch, kBatchSize);
-            if (!r) {
-                writer.abandon();
-                return r.status();
-            }
-            more = r.value();
-            const qint64 firstId = nextId;
-            for (const auto &m : std::as_const(batch->messages))
-                nextId += m.removal ? 0 : 1;
-            parsing = std::async(std::launch::async, [batch, firstId, list = writer.listName()] {
-                return parseAll(batch->messages, firstId, list);
-            });
-        } else if (more) {
+        std::future<Read> reading;
+        if (more && !ctx.cancel.isCancelled())
+            reading = std::async(std::launch::async, readAndParse, nextId);
+        else if (more)
             cancelled = true;
-        }
         if (pending) {
             Status written = writer.write(sourceId, *pending->batch, pending->parsed);
             if (!written) {
                 writer.abandon();
-                if (parsing.valid())
-                    parsing.wait();
+                if (reading.valid())
+                    reading.wait();
                 return written;
             }
             pending.reset();
         }
-        ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit());
-        if (!batch)
+        if (!reading.valid())
             break;
-        pending = Pending{batch, parsing.get()};
+        Read read = reading.get();
+        if (!read.status) {
+            writer.abandon();
+            return read.status;
+        }
+        more = read.more;
+        nextId += countStored(*read.next.batch);
+        ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit());
+        pending = std::move(read.next);
     }
     KL_TRY(writer.flush());
     ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit(), true);

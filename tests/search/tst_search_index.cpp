@@ -3,9 +3,12 @@
 
 #include <kernellens/index/search_index.h>
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+
+#include <xapian.h>
 
 #include <algorithm>
 
@@ -114,6 +117,9 @@ private Q_SLOTS:
     void readOnlyCannotWrite();
     void preparedOnThreadsMatchesDirect();
     void veryLongMessageId();
+    void shardsAreSearchedAsOne();
+    void shardCountStaysWithTheStore();
+    void singleDatabaseLayoutStillOpens();
 
 private:
     QTemporaryDir m_dir;
@@ -182,6 +188,10 @@ void TestSearchIndex::queries_data()
     QTest::newRow("nq: excludes quotes") << "nq:teaches" << L{1};
     QTest::newRow("q:") << "q:NAK" << L{4};
     QTest::newRow("q: quoted only") << "q:teaches" << L{2};
+    QTest::newRow("q: stemmed") << "q:teach" << L{2};
+    QTest::newRow("q: phrase is its words") << "q:\"Rust teaches\"" << L{2};
+    QTest::newRow("q: phrase words all needed") << "q:\"teaches nothing\"" << L{};
+    QTest::newRow("q: with other fields") << "q:teaches AND f:masahiroy" << L{2};
     QTest::newRow("b: stemmed") << "b:review" << L{6};
     // dfn:
     QTest::newRow("dfn: basename") << "dfn:Makefile" << L{1, 3};
@@ -454,6 +464,94 @@ void TestSearchIndex::veryLongMessageId()
     QVERIFY2(results, qPrintable(results.errorMessage()));
     QCOMPARE(results->hits.size(), 1);
     QCOMPARE(results->hits.first().messageId, doc.messageId);
+}
+
+
+namespace {
+struct ShardEnvironment
+{
+    explicit ShardEnvironment(const QByteArray &count) { qputenv("KERNELLENS_SEARCH_SHARDS", count); }
+    ~ShardEnvironment() { qunsetenv("KERNELLENS_SEARCH_SHARDS"); }
+};
+} // namespace
+
+void TestSearchIndex::shardsAreSearchedAsOne()
+{
+    ShardEnvironment three("3");
+    QTemporaryDir dir;
+    auto index = SearchIndex::open(dir.path(), SearchIndex::Mode::ReadWrite);
+    QVERIFY2(index, qPrintable(index.errorMessage()));
+    QCOMPARE(index->shardCount(), 3);
+    for (qint64 id = 1; id <= 10; ++id)
+        QVERIFY(index->add(message(id, QStringLiteral("shard test %1").arg(id), QStringLiteral("a <a@b.c>"),
+                                   utc(2024, 1, int(id)))));
+    QVERIFY(index->commit());
+    for (int shard = 0; shard < 3; ++shard)
+        QVERIFY2(QFileInfo::exists(dir.path() + QStringLiteral("/%1/iamglass").arg(shard)), "shard directory");
+    QCOMPARE(index->documentCount(), 10);
+    // Newest first across shards: the order is the dates', not the shards'.
+    auto all = index->search(QStringLiteral("s:shard"), 0, 20, SearchOrder::NewestFirst);
+    QVERIFY(all);
+    QCOMPARE(keysOf(all->hits), (QList<qint64>{10, 9, 8, 7, 6, 5, 4, 3, 2, 1}));
+    // Removal and replacement reach the document's own shard.
+    QVERIFY(index->remove(SearchDocument::Kind::Message, 4));
+    QVERIFY(index->add(message(5, QStringLiteral("replaced"), QString(), utc(2024, 1, 5))));
+    QVERIFY(index->commit());
+    auto reader = SearchIndex::open(dir.path(), SearchIndex::Mode::ReadOnly);
+    QVERIFY(reader);
+    QCOMPARE(reader->shardCount(), 3);
+    QCOMPARE(reader->documentCount(), 9);
+    auto shardHits = reader->search(QStringLiteral("s:shard"), 0, 20);
+    QVERIFY(shardHits);
+    QCOMPARE(shardHits->hits.size(), 8);
+    auto replaced = reader->search(QStringLiteral("s:replaced"), 0, 20);
+    QVERIFY(replaced);
+    QCOMPARE(keysOf(replaced->hits), (QList<qint64>{5}));
+}
+
+void TestSearchIndex::shardCountStaysWithTheStore()
+{
+    QTemporaryDir dir;
+    {
+        ShardEnvironment two("2");
+        auto index = SearchIndex::open(dir.path(), SearchIndex::Mode::ReadWrite);
+        QVERIFY(index);
+        QVERIFY(index->add(message(1, QStringLiteral("one"), QString(), utc(2024, 1, 1))));
+        QVERIFY(index->add(message(2, QStringLiteral("two"), QString(), utc(2024, 1, 2))));
+        QVERIFY(index->commit());
+    }
+    ShardEnvironment four("4");
+    auto index = SearchIndex::open(dir.path(), SearchIndex::Mode::ReadWrite);
+    QVERIFY(index);
+    // A different count would send row 2's replacement to another shard and keep both.
+    QCOMPARE(index->shardCount(), 2);
+    QVERIFY(index->add(message(2, QStringLiteral("two again"), QString(), utc(2024, 1, 2))));
+    QVERIFY(index->commit());
+    QCOMPARE(index->documentCount(), 2);
+    QVERIFY(!QFileInfo::exists(dir.path() + QStringLiteral("/2")));
+}
+
+void TestSearchIndex::singleDatabaseLayoutStillOpens()
+{
+    // Stores made before sharding hold one glass database in xapian/ itself.
+    QTemporaryDir dir;
+    {
+        Xapian::WritableDatabase legacy(dir.path().toStdString(), Xapian::DB_CREATE);
+        legacy.commit();
+    }
+    {
+        auto index = SearchIndex::open(dir.path(), SearchIndex::Mode::ReadWrite);
+        QVERIFY2(index, qPrintable(index.errorMessage()));
+        QCOMPARE(index->shardCount(), 1);
+        QVERIFY(index->add(message(3, QStringLiteral("legacy"), QString(), utc(2024, 1, 3))));
+        QVERIFY(index->commit());
+    }
+    QVERIFY(!QFileInfo::exists(dir.path() + QStringLiteral("/0")));
+    auto reader = SearchIndex::open(dir.path(), SearchIndex::Mode::ReadOnly);
+    QVERIFY(reader);
+    auto hits = reader->search(QStringLiteral("s:legacy"), 0, 10);
+    QVERIFY(hits);
+    QCOMPARE(keysOf(hits->hits), (QList<qint64>{3}));
 }
 
 QTEST_GUILESS_MAIN(TestSearchIndex)

@@ -98,6 +98,9 @@ public:
     static Result<SearchIndex> open(const QString &path, Mode mode);
 
     QString path() const;
+    // Shards written in parallel (one writer thread each) and searched as one; a store keeps
+    // the count it was created with. KERNELLENS_SEARCH_SHARDS overrides it for new stores.
+    int shardCount() const;
 
     // Tokenises a document (the expensive part of indexing). Thread-safe; no database needed.
     static Result<PreparedSearchDocument> prepare(const SearchDocument &document);
@@ -106,8 +109,10 @@ public:
     Status add(const SearchDocument &document);
     Status add(PreparedSearchDocument &&document);
     Status remove(SearchDocument::Kind kind, qint64 rowId);
-    // Makes everything added so far durable and visible to readers. Xapian may also flush on
-    // its own between commits; re-adding the same documents after a crash is harmless.
+    // add() and remove() queue the work for the document's shard thread and return at once;
+    // a failure among them is returned by the next commit(), which waits for every shard and
+    // makes everything added so far durable and visible to readers. Re-adding the same
+    // documents after a crash is harmless.
     Status commit();
     // -1 when the database cannot be read.
     qint64 documentCount() const;
