@@ -19,6 +19,7 @@ private Q_SLOTS:
     void cleanup();
     void heatedThreadRanksFirst();
     void calmThreadIsNotFriction();
+    void misfiresWithinTheListRateDoNotAccumulate();
     void filtersByListAndDate();
     void trendCountsSecondLanguageThreads();
     void rescoringIsIncremental();
@@ -214,6 +215,41 @@ void TestFrictionThreads::calmThreadIsNotFriction()
         return;
     }
     QFAIL("calm thread missing");
+}
+
+void TestFrictionThreads::misfiresWithinTheListRateDoNotAccumulate()
+{
+    // A long calm review where the classifier misfires a few times: as long as the uncivil
+    // calls stay within what the list's rate predicts for 40 messages, only the strongest one
+    // counts, so a third misfire scores the thread exactly like two.
+    QList<std::tuple<qint64, QString, int>> messages;
+    for (int i = 0; i < 40; ++i)
+        messages.append({i % 2 ? m_alice : m_carol, QStringLiteral("Thanks, that version looks fine to me."), i - 1});
+    const qint64 july2024 = QDateTime(QDate(2024, 7, 1), QTime(10, 0), QTimeZone::utc()).toSecsSinceEpoch();
+    const qint64 longThread = addThread(m_kbuild, QStringLiteral("[PATCH] kbuild: a long calm review"), messages, july2024);
+    auto classifier = friction::FrictionClassifier::load();
+    QVERIFY(classifier);
+    QVERIFY(friction::scoreStoreMessages(*m_store, *classifier, JobContext{}));
+    auto misfire = [&](int count) -> models::FrictionThread {
+        const QString sql = QStringLiteral(
+            "UPDATE friction_messages SET uncivil = 1, score = 0.6 WHERE message_id IN "
+            "(SELECT id FROM messages WHERE thread_id = %1 ORDER BY id LIMIT %2)").arg(longThread).arg(count);
+        if (!m_store->db().exec(sql))
+            return {};
+        models::Filter filter;
+        filter.top = 0;
+        auto threads = models::frictionThreads(*m_store, filter);
+        for (const models::FrictionThread &t : threads.value())
+            if (t.threadId == longThread)
+                return t;
+        return {};
+    };
+    const models::FrictionThread two = misfire(2);
+    const models::FrictionThread three = misfire(3);
+    QCOMPARE(two.uncivilMessages, 2);
+    QCOMPARE(three.uncivilMessages, 3);
+    QVERIFY(two.isFriction); // one uncivil message still makes a friction thread
+    QVERIFY2(qAbs(three.score - two.score) < 1e-9, qPrintable(QStringLiteral("%1 vs %2").arg(three.score).arg(two.score)));
 }
 
 void TestFrictionThreads::filtersByListAndDate()
