@@ -39,6 +39,9 @@ using OidSet = std::unordered_set<git_oid, OidHash, OidEqual>;
 
 constexpr qsizetype kBatchCommits = 20000;
 constexpr size_t kRunAhead = 30000;
+// Consecutive commits of the work list are mostly parent and child; a worker takes a run of them
+// so the trees and blobs it shares with its neighbour are still in its repository's cache.
+constexpr size_t kClaim = 64;
 
 QString hex(const git_oid &oid) { return git::oidToString(oid); }
 
@@ -427,7 +430,7 @@ private:
     git::BlobStatCache &m_cache;
 };
 
-// Workers claim commits in list order and may run ahead of the writer by kRunAhead commits; the
+// Workers claim runs of kClaim commits in list order and may run ahead of the writer by kRunAhead commits; the
 // writer consumes records strictly in order, so batches and watermarks stay simple.
 class DiffPipeline
 {
@@ -486,27 +489,33 @@ private:
     void run(DiffWorker &worker)
     {
         for (;;) {
-            size_t i;
+            size_t begin, end;
             {
                 std::unique_lock lock(m_mutex);
                 m_space.wait(lock, [&] { return m_stop || m_next < m_consumed + kRunAhead; });
                 if (m_stop || m_next >= m_work.size())
                     return;
-                i = m_next++;
+                begin = m_next;
+                end = std::min(m_work.size(), begin + kClaim);
+                m_next = end;
             }
-            auto rec = std::make_unique<CommitRecord>();
-            Status s = worker.process(m_work[i], *rec);
-            std::lock_guard lock(m_mutex);
-            if (!s.isOk()) {
-                if (m_failure.isOk())
-                    m_failure = s;
-                m_stop = true;
+            for (size_t i = begin; i < end; ++i) {
+                auto rec = std::make_unique<CommitRecord>();
+                Status s = worker.process(m_work[i], *rec);
+                std::lock_guard lock(m_mutex);
+                if (!s.isOk()) {
+                    if (m_failure.isOk())
+                        m_failure = s;
+                    m_stop = true;
+                    m_ready.notify_all();
+                    m_space.notify_all();
+                    return;
+                }
+                if (m_stop)
+                    return;
+                m_slots[i] = std::move(rec);
                 m_ready.notify_all();
-                m_space.notify_all();
-                return;
             }
-            m_slots[i] = std::move(rec);
-            m_ready.notify_all();
         }
     }
 
