@@ -501,15 +501,18 @@ public:
     std::optional<std::string> commit()
     {
         push(Job{Job::Commit, {}, {}});
-        return waitIdle();
+        std::unique_lock lock(m_mutex);
+        m_idle.wait(lock, [this] { return m_queue.empty() && !m_busy; });
+        return std::exchange(m_error, std::nullopt);
     }
 
-    // Waits for the queue to drain; returns (and clears) a failure, if any.
+    // Waits for the queue to drain; a failure stays pending for commit(), which must drop
+    // the transaction it spoiled.
     std::optional<std::string> waitIdle()
     {
         std::unique_lock lock(m_mutex);
         m_idle.wait(lock, [this] { return m_queue.empty() && !m_busy; });
-        return std::exchange(m_error, std::nullopt);
+        return m_error;
     }
 
 private:
@@ -569,24 +572,43 @@ private:
                     m_db.delete_document(job.term);
                 break;
             case Job::Commit:
-                if (failedEarlier) {
-                    m_db.cancel_transaction();
-                } else {
-                    m_db.commit_transaction();
-                }
-                m_db.begin_transaction(true);
-                break;
+                return finishTransaction(failedEarlier);
             }
         } catch (const Xapian::Error &e) {
-            const char *what = job.kind == Job::Commit ? "cannot commit"
-                               : job.kind == Job::Remove ? "cannot remove document "
-                                                         : "cannot add document ";
-            std::string message = what;
-            if (job.kind != Job::Commit)
-                message += job.term.substr(std::strlen(kPrefixUnique));
-            return message + ": " + e.get_description();
+            std::string message = job.kind == Job::Remove ? "cannot remove document "
+                                                          : "cannot add document ";
+            return message + job.term.substr(std::strlen(kPrefixUnique)) + ": " + e.get_description();
         }
         return std::nullopt;
+    }
+
+    // Commits (or, after a failure, drops) the open transaction and always opens the next one,
+    // so one bad batch does not leave the shard writing outside a transaction.
+    std::optional<std::string> finishTransaction(bool failedEarlier)
+    {
+        std::optional<std::string> error;
+        try {
+            if (failedEarlier)
+                m_db.cancel_transaction();
+            else
+                m_db.commit_transaction();
+        } catch (const Xapian::Error &e) {
+            error = std::string("cannot commit: ") + e.get_description();
+        }
+        try {
+            m_db.begin_transaction(true);
+        } catch (const Xapian::InvalidOperationError &) {
+            // Still inside the transaction that failed to commit: drop it, then start anew.
+            try {
+                m_db.cancel_transaction();
+                m_db.begin_transaction(true);
+            } catch (const Xapian::Error &e) {
+                error = std::string("cannot start a transaction: ") + e.get_description();
+            }
+        } catch (const Xapian::Error &e) {
+            error = std::string("cannot start a transaction: ") + e.get_description();
+        }
+        return error;
     }
 
     Xapian::WritableDatabase m_db;
