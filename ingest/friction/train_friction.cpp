@@ -284,6 +284,28 @@ std::vector<int> foldsOf(size_t n, int k, std::uint32_t seed)
     return fold;
 }
 
+// Fold f is the test part; the rest trains. testIndex maps test rows back to docs.
+struct FoldSplit
+{
+    std::vector<const Doc *> train;
+    std::vector<const Doc *> test;
+    std::vector<size_t> testIndex;
+};
+
+FoldSplit splitFold(const std::vector<const Doc *> &docs, const std::vector<int> &fold, int f)
+{
+    FoldSplit split;
+    for (size_t i = 0; i < docs.size(); ++i) {
+        if (fold[i] != f) {
+            split.train.push_back(docs[i]);
+        } else {
+            split.test.push_back(docs[i]);
+            split.testIndex.push_back(i);
+        }
+    }
+    return split;
+}
+
 Scores testOn(const LinearModel &m, const std::vector<const Doc *> &docs)
 {
     Scores s;
@@ -326,19 +348,10 @@ Fit fitSelected(const std::vector<const Doc *> &docs, const Params &params, int 
             for (size_t i = 0; i < docs.size(); ++i)
                 s.y[i] = docs[i]->label;
             for (int f = 0; f < k; ++f) {
-                std::vector<const Doc *> trainDocs, testDocs;
-                std::vector<size_t> testIndex;
-                for (size_t i = 0; i < docs.size(); ++i) {
-                    if (fold[i] != f) {
-                        trainDocs.push_back(docs[i]);
-                    } else {
-                        testDocs.push_back(docs[i]);
-                        testIndex.push_back(i);
-                    }
-                }
-                const Scores part = testOn(trainOn(trainDocs, params, C), testDocs);
-                for (size_t j = 0; j < testIndex.size(); ++j)
-                    s.p[testIndex[j]] = part.p[j];
+                const FoldSplit split = splitFold(docs, fold, f);
+                const Scores part = testOn(trainOn(split.train, params, C), split.test);
+                for (size_t j = 0; j < split.testIndex.size(); ++j)
+                    s.p[split.testIndex[j]] = part.p[j];
             }
             if (threshold < 0)
                 threshold = bestThreshold(s);
@@ -365,21 +378,12 @@ Scores crossValidate(const std::vector<const Doc *> &docs, const Params &params,
     for (size_t i = 0; i < docs.size(); ++i)
         s.y[i] = docs[i]->label;
     for (int f = 0; f < k; ++f) {
-        std::vector<const Doc *> trainDocs, testDocs;
-        std::vector<size_t> testIndex;
-        for (size_t i = 0; i < docs.size(); ++i) {
-            if (fold[i] != f) {
-                trainDocs.push_back(docs[i]);
-            } else {
-                testDocs.push_back(docs[i]);
-                testIndex.push_back(i);
-            }
-        }
-        const Fit fit = fitSelected(trainDocs, params, 3, 7u + std::uint32_t(f));
-        const Scores part = testOn(fit.model, testDocs);
-        for (size_t j = 0; j < testIndex.size(); ++j) {
-            s.p[testIndex[j]] = part.p[j];
-            predicted[testIndex[j]] = part.p[j] >= fit.threshold ? 1 : 0;
+        const FoldSplit split = splitFold(docs, fold, f);
+        const Fit fit = fitSelected(split.train, params, 3, 7u + std::uint32_t(f));
+        const Scores part = testOn(fit.model, split.test);
+        for (size_t j = 0; j < split.testIndex.size(); ++j) {
+            s.p[split.testIndex[j]] = part.p[j];
+            predicted[split.testIndex[j]] = part.p[j] >= fit.threshold ? 1 : 0;
         }
     }
     return s;
