@@ -38,7 +38,7 @@ using git::OidHash;
 using OidSet = std::unordered_set<git_oid, OidHash, OidEqual>;
 
 constexpr qsizetype kBatchCommits = 20000;
-constexpr size_t kRunAhead = 30000;
+constexpr size_t kRunAhead = 4096;
 // Consecutive commits of the work list are mostly parent and child; a worker takes a run of them
 // so the trees and blobs it shares with its neighbour are still in its repository's cache.
 constexpr size_t kClaim = 64;
@@ -1209,9 +1209,11 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
         if (k != known.end() && (recomputeAll || k->second != tags[size_t(release)].id))
             reassign.emplace_back(oid, release);
     }
-    known.clear();
-    parents.clear();
-    newCommits.clear();
+    // Freed, not just cleared: the history phase that follows is what peaks in memory.
+    std::unordered_map<git_oid, qint64, OidHash, OidEqual>().swap(known);
+    std::unordered_map<git_oid, std::vector<git_oid>, OidHash, OidEqual>().swap(parents);
+    std::unordered_map<git_oid, int, OidHash, OidEqual>().swap(releaseOf);
+    std::vector<git_oid>().swap(newCommits);
 
     Writer writer(store, *sourceId, mailmap.get(), languages);
     KL_TRY(writer.prepare());
@@ -1232,9 +1234,9 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     }
 
     // The history: parallel diffs, one writer, big transactions.
-    git::BlobStatCache cache;
+    auto cache = std::make_unique<git::BlobStatCache>();
     {
-        DiffPipeline pipeline(work, repoPath, repoPath, options.firstParent, options.threads, cache);
+        DiffPipeline pipeline(work, repoPath, repoPath, options.firstParent, options.threads, *cache);
         const qint64 total = qint64(work.size());
         std::optional<Transaction> tx;
         for (size_t i = 0; i < work.size(); ++i) {
@@ -1277,8 +1279,9 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
 
     QElapsedTimer snapshotTimer;
     snapshotTimer.start();
-    KL_TRY(snapshots(store, writer, repoPath, repo.get(), tags, cache, options.threads, digest, summary, ctx));
+    KL_TRY(snapshots(store, writer, repoPath, repo.get(), tags, *cache, options.threads, digest, summary, ctx));
     summary.snapshotSeconds = double(snapshotTimer.nsecsElapsed()) / 1e9;
+    cache.reset();
 
 #ifdef KERNELLENS_HAVE_RELEASE_INVENTORY
     {
