@@ -29,6 +29,10 @@
 #include <thread>
 #include <unordered_set>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace kl::ingest {
 
 namespace {
@@ -473,15 +477,19 @@ public:
     Result<std::unique_ptr<CommitRecord>> take(size_t i)
     {
         std::unique_lock lock(m_mutex);
+        m_waitingFor = i;
         m_ready.wait(lock, [&] { return m_slots[i] != nullptr || !m_failure.isOk() || m_stop; });
+        m_waitingFor = kNobody;
         if (!m_failure.isOk())
             return m_failure;
         if (!m_slots[i])
             return Status::cancelled();
         auto rec = std::move(m_slots[i]);
         m_consumed = i + 1;
+        const bool wake = m_workersWaiting > 0;
         lock.unlock();
-        m_space.notify_all();
+        if (wake)
+            m_space.notify_all();
         return rec;
     }
 
@@ -492,7 +500,9 @@ private:
             size_t begin, end;
             {
                 std::unique_lock lock(m_mutex);
+                ++m_workersWaiting;
                 m_space.wait(lock, [&] { return m_stop || m_next < m_consumed + kRunAhead; });
+                --m_workersWaiting;
                 if (m_stop || m_next >= m_work.size())
                     return;
                 begin = m_next;
@@ -514,7 +524,8 @@ private:
                 if (m_stop)
                     return;
                 m_slots[i] = std::move(rec);
-                m_ready.notify_all();
+                if (m_waitingFor == i)   // wake the writer only for the record it waits on
+                    m_ready.notify_all();
             }
         }
     }
@@ -527,6 +538,9 @@ private:
     std::condition_variable m_ready, m_space;
     size_t m_next = 0;
     size_t m_consumed = 0;
+    static constexpr size_t kNobody = ~size_t(0);
+    size_t m_waitingFor = kNobody;
+    int m_workersWaiting = 0;
     bool m_stop = false;
     Status m_failure;
 };
@@ -1236,6 +1250,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     // The history: parallel diffs, one writer, big transactions.
     auto cache = std::make_unique<git::BlobStatCache>();
     {
+        git::WidePackWindows widePackWindows;
         DiffPipeline pipeline(work, repoPath, repoPath, options.firstParent, options.threads, *cache);
         const qint64 total = qint64(work.size());
         std::optional<Transaction> tx;
@@ -1276,6 +1291,18 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
         KL_TRY(tx->commit());
     }
     summary.historySeconds = double(timer.nsecsElapsed()) / 1e9;
+    {
+        // Hand back what the history walk held: reopening drops the last reference to the pack,
+        // so libgit2 unmaps its windows, and the diff threads' freed heap goes back to the system.
+        repo.reset();
+        auto reopened = git::openRepository(repoPath);
+        if (!reopened)
+            return reopened.status();
+        repo = std::move(reopened.value());
+#ifdef __GLIBC__
+        malloc_trim(0);
+#endif
+    }
 
     QElapsedTimer snapshotTimer;
     snapshotTimer.start();

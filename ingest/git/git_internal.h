@@ -46,6 +46,18 @@ BlobStat blobStat(const char *data, size_t size);
 // read either; zlib and delta checks still catch corruption). Process-wide, idempotent.
 void tuneForBulkReads();
 
+// While alive, lets libgit2 map more of the pack (the history walk touches all of it; a small
+// cap costs munmap TLB shootdowns); restores the tuneForBulkReads cap after, so the later
+// phases unmap down to it as they open new windows.
+class WidePackWindows
+{
+public:
+    WidePackWindows();
+    ~WidePackWindows();
+    WidePackWindows(const WidePackWindows &) = delete;
+    WidePackWindows &operator=(const WidePackWindows &) = delete;
+};
+
 class BlobStatCache
 {
 public:

@@ -66,6 +66,9 @@ quint32 countNewlines(const char *data, size_t size)
 }
 #endif
 
+constexpr size_t kMappedLimit = size_t(256) << 20;
+constexpr size_t kWideMappedLimit = size_t(512) << 20;
+
 } // namespace
 
 void tuneForBulkReads()
@@ -78,14 +81,25 @@ void tuneForBulkReads()
         // libgit2 caches no blobs and no tree over 4 KiB, so the root and big directory trees
         // of a kernel, re-read by every commit below them, went through their delta chains
         // each time; a diff's old blob is usually the new blob of a commit just before.
-        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t(96) << 20);
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t(64) << 20);
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t(1) << 20);
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, size_t(256) << 10);
         // Pack windows: libgit2 maps 1 GiB windows up to 8 GiB by default, and every page touched
-        // stays in the resident set; smaller windows with a cap keep the peak RSS bounded.
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(64) << 20);
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(256) << 20);
+        // stays in the resident set; smaller windows with a cap keep the peak RSS bounded
+        // (WidePackWindows raises the cap for the history walk).
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(128) << 20);
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, kMappedLimit);
     });
+}
+
+WidePackWindows::WidePackWindows()
+{
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, kWideMappedLimit);
+}
+
+WidePackWindows::~WidePackWindows()
+{
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, kMappedLimit);
 }
 
 BlobStat blobStat(const char *data, size_t size)
