@@ -199,7 +199,8 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
     QList<Touch> touches;
     KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
         "SELECT c.author_person, c.commit_time, coalesce(c.release_id, 0), sum(coalesce(f.added, 0)), sum(coalesce(f.deleted, 0))"
-        " FROM commit_files f JOIN git_paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id"
+        // Fixed join order, as in onboarding: second-language paths first (see there).
+        " FROM git_paths p CROSS JOIN commit_files f ON f.path_id = p.id CROSS JOIN commits c ON c.id = f.commit_id"
         " WHERE c.source_id = ?1 AND p.language = ?2 AND %1"
         " GROUP BY c.id ORDER BY c.commit_time").arg(pathInSubsystem), {sid, second, subsystemParam},
         [&](Statement &row) {

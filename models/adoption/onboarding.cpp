@@ -71,8 +71,10 @@ Result<OnboardingResult> onboarding(Store &store, const Filter &filter)
 
     std::unordered_set<qint64> touchesSecond;
     KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
-        "SELECT DISTINCT f.commit_id FROM commit_files f JOIN git_paths p ON p.id = f.path_id"
-        " JOIN commits c ON c.id = f.commit_id WHERE c.source_id = ?1 AND p.language = ?2"), {sid, result.secondLanguage},
+        // CROSS JOIN fixes the order (second-language paths, their rows, their commits): left to
+        // itself SQLite probed commit_files once per (path, commit of the source), 220 s on 300k commits.
+        "SELECT DISTINCT f.commit_id FROM git_paths p CROSS JOIN commit_files f ON f.path_id = p.id"
+        " CROSS JOIN commits c ON c.id = f.commit_id WHERE c.source_id = ?1 AND p.language = ?2"), {sid, result.secondLanguage},
         [&](Statement &row) { touchesSecond.insert(row.int64(0)); }));
 
     // Non-merge commits per person in authoring order (LWN/gitdm count changesets, not merges).
