@@ -222,42 +222,24 @@ void MessageReader::showThreadOfMessage(qint64 messageRowId)
 
 void MessageReader::showThreadOfMessageId(const QString &messageId)
 {
-    const quint64 generation = ++m_generation;
-    const QString dir = m_storeDir;
-    runInBackground(this, [dir, messageId]() -> Result<QList<ThreadNode>> {
-        auto store = Store::open(dir, Store::Mode::ReadOnly);
-        if (!store)
-            return store.status();
-        return loadThreadOf(*store, messageId);
-    }, [this, generation](Result<QList<ThreadNode>> nodes) {
-        if (generation != m_generation)
-            return;
-        if (!nodes) {
-            m_browser->setPlainText(tr("Cannot load the thread: %1").arg(nodes.errorMessage()));
-            Q_EMIT loaded();
-            return;
-        }
-        qint64 first = 0;
-        for (const ThreadNode &n : *nodes)
-            if (n.messageRowId > 0) {
-                first = n.messageRowId;
-                break;
-            }
-        setNodes(*nodes, first);
-        if (!first)
-            Q_EMIT loaded();
-    });
+    showLoadedThread([messageId](Store &store) { return loadThreadOf(store, messageId); });
 }
 
 void MessageReader::showThread(qint64 threadId)
 {
+    showLoadedThread([threadId](Store &store) { return loadThread(store, threadId); });
+}
+
+// Loads a thread off the GUI thread and selects its first real (non-ghost) message.
+void MessageReader::showLoadedThread(std::function<Result<QList<ThreadNode>>(Store &)> load)
+{
     const quint64 generation = ++m_generation;
     const QString dir = m_storeDir;
-    runInBackground(this, [dir, threadId]() -> Result<QList<ThreadNode>> {
+    runInBackground(this, [dir, load = std::move(load)]() -> Result<QList<ThreadNode>> {
         auto store = Store::open(dir, Store::Mode::ReadOnly);
         if (!store)
             return store.status();
-        return loadThread(*store, threadId);
+        return load(*store);
     }, [this, generation](Result<QList<ThreadNode>> nodes) {
         if (generation != m_generation)
             return;

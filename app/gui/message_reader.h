@@ -10,6 +10,8 @@
 #include <QTextBrowser>
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -50,6 +52,7 @@ Q_SIGNALS:
 private:
     void showMessage(qint64 messageRowId);
     void setNodes(const QList<ThreadNode> &nodes, qint64 select);
+    void showLoadedThread(std::function<Result<QList<ThreadNode>>(Store &)> load);
     void render();
 
     QString m_storeDir;
