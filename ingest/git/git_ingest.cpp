@@ -408,12 +408,11 @@ private:
         {
             qint64 added = 0, deleted = 0;
         } counts;
-        // git_diff_buffers, not git_diff_blobs: with a repository libgit2 looks up the diff
-        // driver in .gitattributes (two failed stat calls per blob pair); numstat ignores it.
-        const int rc = git_diff_buffers(
-            git_blob_rawcontent(oldBlob->get()), size_t(git_blob_rawsize(oldBlob->get())), nullptr,
-            git_blob_rawcontent(newBlob->get()), size_t(git_blob_rawsize(newBlob->get())), nullptr,
-            &opts, nullptr, nullptr,
+        // git_diff_blobs with "" as both paths: buffers would be SHA-1 hashed again for the
+        // delta's ids, and a real (or NULL, which libgit2 turns into "file") path makes it look
+        // up the diff driver in .gitattributes for every pair; numstat needs neither.
+        const int rc = git_diff_blobs(
+            oldBlob->get(), "", newBlob->get(), "", &opts, nullptr, nullptr,
             [](const git_diff_delta *, const git_diff_hunk *hunk, void *payload) -> int {
                 auto *c = static_cast<Counts *>(payload);
                 c->added += hunk->new_lines;
