@@ -14,6 +14,8 @@
 #   --search-runs N repetitions of each search query for the p95 (default 10; 0 skips)
 #   --limit N       only the first N messages of the epoch (a smoke test of the script; the
 #                   targets are defined on the whole epoch)
+#   --xapian-floor PATH  bench-search-floor (built in BUILD/bench/mail): after the ingest, time
+#                   Xapian alone indexing the text of the fresh store, bare and as KernelLens does
 # Environment: KERNELLENS_SHARED_DATA (default: ../shared/data beside the checkout).
 #
 # Peers are installed with apt-get here when missing (they are not build dependencies, so they
@@ -30,6 +32,7 @@ peers="public-inbox notmuch mu"
 install=1
 search_runs=10
 limit=0
+xapian_floor=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -39,7 +42,8 @@ while [ $# -gt 0 ]; do
         --no-install) install=0; shift ;;
         --search-runs) search_runs=$2; shift 2 ;;
         --limit) limit=$2; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        --xapian-floor) xapian_floor=$2; shift 2 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "bench-mail: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -168,6 +172,13 @@ if [ "$search_runs" -gt 0 ]; then
     search_p95=$(sort -n "$work/search.times" | awk '{ v[NR] = $1 } END { i = int(NR * 0.95 + 0.999); if (i < 1) i = 1; printf "%.1f", v[i] / 1000 }')
 fi
 
+# Xapian alone on the same text (no parsing, SQLite or git): what the search half can cost at best.
+if [ -n "$xapian_floor" ]; then
+    echo "bench-mail: Xapian alone on the text of the store" >&2
+    "$xapian_floor" "$work/kl-store" --threads "$(nproc)" >"$work/out.xapian-floor" 2>"$work/err.xapian-floor" ||
+        echo "bench-mail: bench-search-floor failed; see $work/err.xapian-floor" >&2
+fi
+
 # --- peers ------------------------------------------------------------------------------------------
 for peer in $peers; do
     case "$peer" in
@@ -235,6 +246,12 @@ if [ -n "${wall[kernellens]:-}" ]; then
     awk -v r="${rss[kernellens]}" 'BEGIN { printf "peak RSS of kernellens-cli   %8d MiB (target < 512 MiB: %s)\n", r, (r < 512 ? "met" : "NOT met") }'
     [ -n "$search_p95" ] && awk -v p="$search_p95" 'BEGIN {
         printf "search p95 (with process start) %6.1f ms (target < 50 ms: %s)\n", p, (p < 50 ? "met" : "NOT met") }'
+fi
+if [ -s "$work/out.xapian-floor" ]; then
+    echo
+    echo "Xapian alone, indexing the text of the fresh store (loaded into memory first), same run:"
+    cat "$work/out.xapian-floor"
+    awk -v f="${wall[floor]}" '/^xapian-/ { printf "%s alone is %.1fx the floor (the target for the whole ingest is <= 4x)\n", $1, $3 / f }' "$work/out.xapian-floor"
 fi
 echo
 echo "Logs and outputs: $work (time.*, out.*, err.*)"
