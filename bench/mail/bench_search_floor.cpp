@@ -23,7 +23,6 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QTemporaryDir>
-#include <QTextStream>
 
 #include <sys/resource.h>
 
@@ -120,14 +119,11 @@ Status runKernelLens(const std::vector<kl::SearchDocument> &documents, const QSt
         return index.status();
     auto prepareBatch = [&](size_t begin) {
         const size_t end = std::min(documents.size(), begin + batch);
-        std::vector<std::optional<kl::PreparedSearchDocument>> out(end - begin);
+        std::vector<std::optional<kl::Result<kl::PreparedSearchDocument>>> out(end - begin);
         std::atomic<size_t> next{begin};
         auto work = [&] {
-            for (size_t i; (i = next.fetch_add(1)) < end;) {
-                auto prepared = kl::SearchIndex::prepare(documents[i]);
-                if (prepared)
-                    out[i - begin].emplace(std::move(prepared.value()));
-            }
+            for (size_t i; (i = next.fetch_add(1)) < end;)
+                out[i - begin].emplace(kl::SearchIndex::prepare(documents[i]));
         };
         std::vector<std::thread> pool;
         for (int t = 1; t < threads; ++t)
@@ -141,9 +137,9 @@ Status runKernelLens(const std::vector<kl::SearchDocument> &documents, const QSt
     auto current = prepareBatch(0);
     for (size_t begin = 0; begin < documents.size(); begin += batch) {
         for (auto &prepared : current) {
-            if (!prepared)
-                return Status::error(QStringLiteral("a document could not be prepared"));
-            if (Status s = index->add(std::move(*prepared)); !s)
+            if (!*prepared)
+                return prepared->status();
+            if (Status s = index->add(std::move(prepared->value())); !s)
                 return s;
         }
         current = begin + batch < documents.size() ? prepareBatch(begin + batch)
@@ -217,6 +213,10 @@ int main(int argc, char **argv)
     int threads = 2;
     size_t batch = 2000;
     QString store;
+    auto usage = [] {
+        std::fprintf(stderr, "usage: bench-search-floor STORE_DIR [--threads N] [--batch N]\n");
+        return 2;
+    };
     for (qsizetype i = 0; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--threads") && i + 1 < args.size())
             threads = std::max(1, args[++i].toInt());
@@ -224,15 +224,11 @@ int main(int argc, char **argv)
             batch = size_t(std::max(1, args[++i].toInt()));
         else if (store.isEmpty() && !args[i].startsWith(QLatin1Char('-')))
             store = args[i];
-        else {
-            std::fprintf(stderr, "usage: bench-search-floor STORE_DIR [--threads N] [--batch N]\n");
-            return 2;
-        }
+        else
+            return usage();
     }
-    if (store.isEmpty()) {
-        std::fprintf(stderr, "usage: bench-search-floor STORE_DIR [--threads N] [--batch N]\n");
-        return 2;
-    }
+    if (store.isEmpty())
+        return usage();
     qint64 textBytes = 0;
     auto documents = loadDocuments(store, textBytes);
     if (!documents) {
