@@ -4,6 +4,7 @@
 // (mt19937 seed 20240601, own Fisher-Yates) and liblinear's deterministic primal Newton solver.
 //
 // Usage: kernellens-train-friction --data DIR --lexicon FILE [--out DIR] [--eval] [--C c]
+//        [--adapt none|shared-vocab|self-train|weighting] (evaluation only, see fitAdapted)
 
 #include "friction_features.h"
 #include "model_io.h"
@@ -167,6 +168,8 @@ struct Params
     double positiveWeight = 1.0; // class weight of the uncivil label
     double threshold = -1;       // < 0: chosen by inner CV on the training data
     int minDf = 1;               // hashed features in fewer training documents are dropped
+    // Hashed features to keep (indexed 1..kHashSize); null = all. Set by --adapt shared-vocab.
+    const std::vector<char> *keep = nullptr;
 };
 
 LinearModel trainOn(const std::vector<const Doc *> &docs, const Params &params, double C)
@@ -177,19 +180,22 @@ LinearModel trainOn(const std::vector<const Doc *> &docs, const Params &params, 
     // regularisation they memorise single comments ("looks ok" from two toxic ToxiCR copies).
     std::vector<std::vector<feature_node>> filtered;
     std::vector<int> df;
+    const bool filter = params.minDf > 1 || params.keep;
     if (params.minDf > 1) {
         df.assign(size_t(kHashSize) + 1, 0);
         for (const Doc *d : docs)
             for (const feature_node &n : d->x)
                 if (n.index > 0 && n.index <= kHashSize)
                     ++df[size_t(n.index)];
-        filtered.resize(docs.size());
     }
+    if (filter)
+        filtered.resize(docs.size());
     for (size_t i = 0; i < docs.size(); ++i) {
         y[i] = docs[i]->label;
-        if (params.minDf > 1) {
+        if (filter) {
             for (const feature_node &n : docs[i]->x)
-                if (n.index < 1 || n.index > kHashSize || df[size_t(n.index)] >= params.minDf)
+                if (n.index < 1 || n.index > kHashSize
+                    || ((params.minDf <= 1 || df[size_t(n.index)] >= params.minDf) && (!params.keep || (*params.keep)[size_t(n.index)])))
                     filtered[i].push_back(n);
             x[i] = filtered[i].data();
         } else {
@@ -231,12 +237,13 @@ struct Scores
 {
     std::vector<double> p;
     std::vector<int> y;
+    std::vector<double> w; // per-example weight (importance weighting); empty = all 1
 };
 
 struct Prf
 {
     double precision = 0, recall = 0, f1 = 0;
-    int tp = 0, fp = 0, fn = 0, tn = 0;
+    double tp = 0, fp = 0, fn = 0, tn = 0;
 };
 
 Prf prfAt(const Scores &s, double threshold)
@@ -244,13 +251,14 @@ Prf prfAt(const Scores &s, double threshold)
     Prf r;
     for (size_t i = 0; i < s.p.size(); ++i) {
         const bool pred = s.p[i] >= threshold;
-        if (pred && s.y[i]) ++r.tp;
-        else if (pred) ++r.fp;
-        else if (s.y[i]) ++r.fn;
-        else ++r.tn;
+        const double w = s.w.empty() ? 1.0 : s.w[i];
+        if (pred && s.y[i]) r.tp += w;
+        else if (pred) r.fp += w;
+        else if (s.y[i]) r.fn += w;
+        else r.tn += w;
     }
-    r.precision = r.tp + r.fp ? double(r.tp) / (r.tp + r.fp) : 0;
-    r.recall = r.tp + r.fn ? double(r.tp) / (r.tp + r.fn) : 0;
+    r.precision = r.tp + r.fp > 0 ? r.tp / (r.tp + r.fp) : 0;
+    r.recall = r.tp + r.fn > 0 ? r.tp / (r.tp + r.fn) : 0;
     r.f1 = r.precision + r.recall > 0 ? 2 * r.precision * r.recall / (r.precision + r.recall) : 0;
     return r;
 }
@@ -332,8 +340,23 @@ struct Fit
 
 // Chooses C and the decision threshold by k-fold CV on `docs` alone (best F1 over the pooled
 // out-of-fold scores), then trains on all of `docs` with that C. Nothing of any test set is seen.
-Fit fitSelected(const std::vector<const Doc *> &docs, const Params &params, int k, std::uint32_t seed)
+// `copies` (importance weighting by resampling): document i takes part in training copies[i]
+// times and counts copies[i] times in the validation F1; folds are drawn over the documents, so
+// no copy is ever validated by a model trained on another copy of itself.
+Fit fitSelected(const std::vector<const Doc *> &docs, const Params &params, int k, std::uint32_t seed,
+                const std::vector<int> *copies = nullptr)
 {
+    auto expanded = [&](int excludedFold, const std::vector<int> &fold) {
+        std::vector<const Doc *> v;
+        for (size_t i = 0; i < docs.size(); ++i) {
+            if (excludedFold >= 0 && fold[i] == excludedFold)
+                continue;
+            const int n = copies ? (*copies)[i] : 1;
+            for (int c = 0; c < n; ++c)
+                v.push_back(docs[i]);
+        }
+        return v;
+    };
     Fit best;
     best.innerF1 = -1;
     const std::vector<int> fold = foldsOf(docs.size(), k, seed);
@@ -347,9 +370,12 @@ Fit fitSelected(const std::vector<const Doc *> &docs, const Params &params, int 
             s.y.resize(docs.size());
             for (size_t i = 0; i < docs.size(); ++i)
                 s.y[i] = docs[i]->label;
+            if (copies)
+                s.w.assign(copies->begin(), copies->end());
             for (int f = 0; f < k; ++f) {
                 const FoldSplit split = splitFold(docs, fold, f);
-                const Scores part = testOn(trainOn(split.train, params, C), split.test);
+                const std::vector<const Doc *> train = copies ? expanded(f, fold) : split.train;
+                const Scores part = testOn(trainOn(train, params, C), split.test);
                 for (size_t j = 0; j < split.testIndex.size(); ++j)
                     s.p[split.testIndex[j]] = part.p[j];
             }
@@ -363,8 +389,199 @@ Fit fitSelected(const std::vector<const Doc *> &docs, const Params &params, int 
             best.threshold = threshold;
         }
     }
-    best.model = trainOn(docs, params, best.C);
+    best.model = trainOn(copies ? expanded(-1, fold) : docs, params, best.C);
     return best;
+}
+
+// Unsupervised domain adaptation for the cross-platform evaluation (--adapt). Every method
+// below is transductive: it reads the unlabeled texts of the set it is tested on (never a label
+// of it). None of them touches the shipped model (--out trains on both sets without --adapt).
+enum class Adapt { None, SharedVocab, SelfTrain, Weighting };
+
+struct Adaptation
+{
+    Adapt mode = Adapt::None;
+    int sharedMinDf = 3;          // shared-vocab: hashed feature in >= k source AND >= k target texts
+    int rounds = 2;               // self-train: retraining rounds
+    double selfFraction = 0.5;    // self-train: share of the target pseudo-labelled in the last round
+    double prior = -1;            // pseudo-label / threshold prior; < 0: the source's positive rate
+    double clip = 10;             // weighting: density ratios clipped to [1/clip, clip]
+    double domainC = 1;           // weighting: C of the source-vs-target classifier
+    bool priorThreshold = false;  // threshold making the target's predicted positive rate = prior
+};
+Adaptation g_adapt;
+QTextStream *g_log = nullptr;
+
+double positiveRate(const std::vector<const Doc *> &docs)
+{
+    if (docs.empty())
+        return 0;
+    return double(std::count_if(docs.begin(), docs.end(), [](const Doc *d) { return d->label == 1; })) / double(docs.size());
+}
+
+// The threshold at which a share `rate` of the scores lies at or above it. Uses only the
+// distribution of the target's scores and a prior, never a target label.
+double priorMatchedThreshold(std::vector<double> p, double rate)
+{
+    if (p.empty())
+        return 0.5;
+    std::sort(p.begin(), p.end(), std::greater<>());
+    const size_t n = std::clamp(size_t(std::lround(rate * double(p.size()))), size_t(1), p.size());
+    return p[n - 1];
+}
+
+// Hashed features (words, bigrams) present in at least k source AND k target texts: the model
+// cannot lean on vocabulary only one platform uses.
+std::vector<char> sharedVocabulary(const std::vector<const Doc *> &source, const std::vector<const Doc *> &target, int k)
+{
+    std::vector<int> dfSource(size_t(kHashSize) + 1, 0), dfTarget(size_t(kHashSize) + 1, 0);
+    auto count = [](const std::vector<const Doc *> &docs, std::vector<int> &df) {
+        for (const Doc *d : docs)
+            for (const feature_node &n : d->x)
+                if (n.index > 0 && n.index <= kHashSize)
+                    ++df[size_t(n.index)];
+    };
+    count(source, dfSource);
+    count(target, dfTarget);
+    std::vector<char> keep(size_t(kHashSize) + 1, 0);
+    int kept = 0, inSource = 0;
+    for (size_t i = 1; i <= size_t(kHashSize); ++i) {
+        inSource += dfSource[i] > 0;
+        keep[i] = dfSource[i] >= k && dfTarget[i] >= k;
+        kept += keep[i];
+    }
+    if (g_log)
+        *g_log << "  shared vocabulary (df >= " << k << " in both): " << kept << " of " << inSource << " hashed source features kept\n";
+    return keep;
+}
+
+// Importance weighting by deterministic resampling (liblinear has no instance weights): a
+// logistic source-vs-target classifier on the same features gives, out of fold, p(target) for
+// every source text; weight = p / (1 - p) * n_source / n_target (the density ratio), clipped,
+// scaled to mean 1; systematic resampling turns the weights into copy counts that sum to
+// n_source.
+std::vector<int> importanceCopies(const std::vector<const Doc *> &source, const std::vector<const Doc *> &target,
+                                  const Params &params, std::uint32_t seed)
+{
+    std::vector<Doc> domain;
+    domain.reserve(source.size() + target.size());
+    for (const Doc *d : source)
+        domain.push_back({d->x, 0, 0});
+    for (const Doc *d : target)
+        domain.push_back({d->x, 1, 0});
+    std::vector<const Doc *> all;
+    for (const Doc &d : domain)
+        all.push_back(&d);
+    Params domainParams = params;
+    domainParams.positiveWeight = 1;
+    domainParams.solver = L2R_LR;
+    const int k = 5;
+    const std::vector<int> fold = foldsOf(all.size(), k, seed ^ 0x5eedu);
+    std::vector<double> pTarget(source.size(), 0.5);
+    int correct = 0;
+    for (int f = 0; f < k; ++f) {
+        const FoldSplit split = splitFold(all, fold, f);
+        const Scores part = testOn(trainOn(split.train, domainParams, g_adapt.domainC), split.test);
+        for (size_t j = 0; j < split.testIndex.size(); ++j) {
+            const size_t i = split.testIndex[j];
+            correct += (part.p[j] >= 0.5) == (i >= source.size());
+            if (i < source.size())
+                pTarget[i] = part.p[j];
+        }
+    }
+    const double sizeRatio = double(source.size()) / double(std::max<size_t>(1, target.size()));
+    std::vector<double> w(source.size());
+    double sum = 0;
+    for (size_t i = 0; i < source.size(); ++i) {
+        const double p = std::clamp(pTarget[i], 1e-6, 1 - 1e-6);
+        w[i] = std::clamp(p / (1 - p) * sizeRatio, 1 / g_adapt.clip, g_adapt.clip);
+        sum += w[i];
+    }
+    double sumSq = 0, cumulative = 0;
+    std::vector<int> copies(source.size());
+    long previous = 0;
+    int unused = 0;
+    for (size_t i = 0; i < source.size(); ++i) {
+        w[i] *= double(source.size()) / sum;
+        sumSq += w[i] * w[i];
+        cumulative += w[i];
+        const long upTo = std::lround(std::floor(cumulative + 0.5));
+        copies[i] = int(upTo - previous);
+        previous = upTo;
+        unused += copies[i] == 0;
+    }
+    if (g_log)
+        *g_log << "  domain classifier accuracy (out of fold) " << QString::number(double(correct) / double(all.size()), 'f', 3)
+               << ", effective sample size " << QString::number(double(source.size()) * double(source.size()) / sumSq, 'f', 0)
+               << " of " << source.size() << ", source texts left out " << unused << '\n';
+    return copies;
+}
+
+// Self-training: C and threshold chosen by CV on the source; then each round scores the target,
+// gives the most confident texts pseudo-labels (top share `prior` of them uncivil, the bottom
+// rest civil; round r of R takes r/R of `selfFraction` of the target) and retrains on source +
+// pseudo-labelled target at the same C.
+Fit selfTrain(const std::vector<const Doc *> &source, const std::vector<const Doc *> &target, const Params &params, int k,
+              std::uint32_t seed, double prior)
+{
+    Fit fit = fitSelected(source, params, k, seed);
+    std::vector<Doc> pseudo;
+    for (int r = 1; r <= g_adapt.rounds; ++r) {
+        const Scores sc = testOn(fit.model, target);
+        std::vector<size_t> order(target.size());
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return sc.p[a] > sc.p[b]; });
+        const size_t taken = std::min(order.size(), size_t(std::lround(g_adapt.selfFraction * r / g_adapt.rounds * double(target.size()))));
+        const size_t positives = size_t(std::lround(prior * double(taken)));
+        pseudo.clear();
+        pseudo.reserve(taken);
+        for (size_t j = 0; j < positives; ++j)
+            pseudo.push_back({target[order[j]]->x, 1, target[order[j]]->strong});
+        for (size_t j = 0; j < taken - positives; ++j)
+            pseudo.push_back({target[order[order.size() - 1 - j]]->x, 0, target[order[order.size() - 1 - j]]->strong});
+        std::vector<const Doc *> train = source;
+        for (const Doc &d : pseudo)
+            train.push_back(&d);
+        fit.model = trainOn(train, params, fit.C);
+        if (g_log)
+            *g_log << "  self-training round " << r << ": " << positives << " uncivil + " << (taken - positives)
+                   << " civil pseudo-labels (lowest uncivil score " << QString::number(positives ? sc.p[order[positives - 1]] : 1.0, 'f', 3)
+                   << ")\n";
+    }
+    return fit;
+}
+
+// Fits on `source` for scoring `target`, with the adaptation chosen by --adapt. Only the
+// target's texts are read, never its labels.
+Fit fitAdapted(const std::vector<const Doc *> &source, const std::vector<const Doc *> &target, const Params &params, int k,
+               std::uint32_t seed)
+{
+    const double prior = g_adapt.prior < 0 ? positiveRate(source) : g_adapt.prior;
+    Fit fit;
+    switch (g_adapt.mode) {
+    case Adapt::None:
+        fit = fitSelected(source, params, k, seed);
+        break;
+    case Adapt::SharedVocab: {
+        const std::vector<char> keep = sharedVocabulary(source, target, g_adapt.sharedMinDf);
+        Params shared = params;
+        shared.keep = &keep;
+        fit = fitSelected(source, shared, k, seed);
+        break;
+    }
+    case Adapt::Weighting: {
+        const std::vector<int> copies = importanceCopies(source, target, params, seed);
+        fit = fitSelected(source, params, k, seed, &copies);
+        break;
+    }
+    case Adapt::SelfTrain:
+        fit = selfTrain(source, target, params, k, seed, prior);
+        break;
+    }
+    if (g_adapt.priorThreshold)
+        fit.threshold = priorMatchedThreshold(testOn(fit.model, target).p, prior);
+    return fit;
 }
 
 // Outer k-fold CV; each outer training part selects its own C and threshold by inner CV.
@@ -379,7 +596,7 @@ Scores crossValidate(const std::vector<const Doc *> &docs, const Params &params,
         s.y[i] = docs[i]->label;
     for (int f = 0; f < k; ++f) {
         const FoldSplit split = splitFold(docs, fold, f);
-        const Fit fit = fitSelected(split.train, params, 3, 7u + std::uint32_t(f));
+        const Fit fit = fitAdapted(split.train, split.test, params, 3, 7u + std::uint32_t(f));
         const Scores part = testOn(fit.model, split.test);
         for (size_t j = 0; j < split.testIndex.size(); ++j) {
             s.p[split.testIndex[j]] = part.p[j];
@@ -434,6 +651,18 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("min-df"), QStringLiteral("drop hashed features seen in fewer training documents"), QStringLiteral("n"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("keep-duplicates"), QStringLiteral("do not merge identical texts (the evaluation before feature version 4)")});
     parser.addOption({QStringLiteral("transfer-only"), QStringLiteral("with --eval: only the cross-platform figures (quick)")});
+    parser.addOption({QStringLiteral("adapt"), QStringLiteral("with --eval: unsupervised domain adaptation to the test set's unlabeled texts "
+                                                                "(transductive; never its labels): none, shared-vocab, self-train or weighting. "
+                                                                "In CV the held-out fold is the target. Never used for --out"),
+                      QStringLiteral("method"), QStringLiteral("none")});
+    parser.addOption({QStringLiteral("shared-min-df"), QStringLiteral("shared-vocab: keep hashed features in >= k source and >= k target texts"), QStringLiteral("k"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("self-rounds"), QStringLiteral("self-train: rounds"), QStringLiteral("n"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("self-fraction"), QStringLiteral("self-train: share of the target pseudo-labelled in the last round"), QStringLiteral("f"), QStringLiteral("0.5")});
+    parser.addOption({QStringLiteral("adapt-prior"), QStringLiteral("uncivil rate assumed for the target (pseudo-labels, prior threshold); default: the source's rate"), QStringLiteral("p"), QStringLiteral("-1")});
+    parser.addOption({QStringLiteral("weight-clip"), QStringLiteral("weighting: clip density ratios to [1/x, x]"), QStringLiteral("x"), QStringLiteral("10")});
+    parser.addOption({QStringLiteral("domain-C"), QStringLiteral("weighting: C of the source-vs-target classifier"), QStringLiteral("c"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("adapt-threshold"), QStringLiteral("source (chosen by CV on the source) or prior (the target's predicted uncivil rate equals the prior)"),
+                      QStringLiteral("how"), QStringLiteral("source")});
     const FeatureConfig defaults = shippedFeatureConfig();
     parser.addOption({QStringLiteral("chars"), QStringLiteral("character n-grams MIN-MAX, 0 = off"), QStringLiteral("range"),
                       defaults.charMin > 0 ? QStringLiteral("%1-%2").arg(defaults.charMin).arg(defaults.charMax) : QStringLiteral("0")});
@@ -518,6 +747,42 @@ int main(int argc, char *argv[])
     g_dedupe = !parser.isSet(QStringLiteral("keep-duplicates"));
     const QString thresholdText = parser.value(QStringLiteral("threshold"));
     params.threshold = thresholdText == QLatin1String("cv") ? -1 : thresholdText.toDouble();
+    {
+        const QString adapt = parser.value(QStringLiteral("adapt"));
+        if (adapt == QLatin1String("shared-vocab"))
+            g_adapt.mode = Adapt::SharedVocab;
+        else if (adapt == QLatin1String("self-train"))
+            g_adapt.mode = Adapt::SelfTrain;
+        else if (adapt == QLatin1String("weighting"))
+            g_adapt.mode = Adapt::Weighting;
+        else if (adapt != QLatin1String("none")) {
+            err << "kernellens-train-friction: --adapt must be none, shared-vocab, self-train or weighting\n";
+            return 2;
+        }
+        const QString how = parser.value(QStringLiteral("adapt-threshold"));
+        if (how != QLatin1String("source") && how != QLatin1String("prior")) {
+            err << "kernellens-train-friction: --adapt-threshold must be source or prior\n";
+            return 2;
+        }
+        g_adapt.priorThreshold = how == QLatin1String("prior");
+        g_adapt.sharedMinDf = parser.value(QStringLiteral("shared-min-df")).toInt();
+        g_adapt.rounds = parser.value(QStringLiteral("self-rounds")).toInt();
+        g_adapt.selfFraction = parser.value(QStringLiteral("self-fraction")).toDouble();
+        g_adapt.prior = parser.value(QStringLiteral("adapt-prior")).toDouble();
+        g_adapt.clip = parser.value(QStringLiteral("weight-clip")).toDouble();
+        g_adapt.domainC = parser.value(QStringLiteral("domain-C")).toDouble();
+        if (g_adapt.rounds < 1 || g_adapt.selfFraction <= 0 || g_adapt.selfFraction > 1 || g_adapt.clip < 1 || g_adapt.domainC <= 0
+            || g_adapt.prior >= 1 || g_adapt.sharedMinDf < 1) {
+            err << "kernellens-train-friction: bad --self-rounds, --self-fraction, --adapt-prior, --weight-clip, --domain-C or --shared-min-df\n";
+            return 2;
+        }
+        // The shipped model has no target: adaptation is an evaluation of transfer only.
+        if ((g_adapt.mode != Adapt::None || g_adapt.priorThreshold) && parser.isSet(QStringLiteral("out"))) {
+            err << "kernellens-train-friction: --adapt and --adapt-threshold evaluate transfer only; they cannot be combined with --out\n";
+            return 2;
+        }
+        g_log = &err;
+    }
     if (params.Cs.empty() || params.positiveWeight <= 0) {
         err << "kernellens-train-friction: bad --C or --positive-weight\n";
         return 2;
@@ -558,23 +823,25 @@ int main(int argc, char *argv[])
             << (g_dedupe ? ", duplicates merged" : ", duplicates kept") << ", C from {"
             << parser.value(QStringLiteral("C")) << "}, threshold " << thresholdText
             << ", strong-lexicon rule " << (g_rules ? "on" : "off") << "\n\n";
-        out << "| Evaluation | Precision | Recall | F1 | C, threshold (chosen on training data) | F1 at 0.5 |\n|---|---|---|---|---|---|\n";
+        out << "| Evaluation | Precision | Recall | F1 | C, threshold (chosen on training data) | F1 at 0.5 | F1 at prior-matched threshold |\n|---|---|---|---|---|---|---|\n";
         auto cvLine = [&](const QString &name, const std::vector<const Doc *> &docs) {
             std::vector<int> predicted;
             const Scores sc = crossValidate(docs, params, 5, predicted);
             const Prf r = prfOf(predicted, sc.y);
-            out << QStringLiteral("| 5-fold CV, %1 | %2 | %3 | %4 | per fold | %5 |\n")
+            out << QStringLiteral("| 5-fold CV, %1 | %2 | %3 | %4 | per fold | %5 | |\n")
                        .arg(name).arg(r.precision, 0, 'f', 3).arg(r.recall, 0, 'f', 3).arg(r.f1, 0, 'f', 3)
                        .arg(prfAt(sc, 0.5).f1, 0, 'f', 3);
             out.flush();
         };
         auto transferLine = [&](const QString &name, const std::vector<const Doc *> &train, const std::vector<const Doc *> &test) {
-            const Fit fit = fitSelected(train, params, 5, 11u);
+            const Fit fit = fitAdapted(train, test, params, 5, 11u);
             const Scores sc = testOn(fit.model, test);
             const Prf r = prfAt(sc, fit.threshold);
-            out << QStringLiteral("| %1 | %2 | %3 | %4 | %5, %6 | %7 |\n")
+            const double matched = priorMatchedThreshold(sc.p, g_adapt.prior < 0 ? positiveRate(train) : g_adapt.prior);
+            out << QStringLiteral("| %1 | %2 | %3 | %4 | %5, %6 | %7 | %8 (%9) |\n")
                        .arg(name).arg(r.precision, 0, 'f', 3).arg(r.recall, 0, 'f', 3).arg(r.f1, 0, 'f', 3)
-                       .arg(fit.C).arg(fit.threshold, 0, 'f', 2).arg(prfAt(sc, 0.5).f1, 0, 'f', 3);
+                       .arg(fit.C).arg(fit.threshold, 0, 'f', 2).arg(prfAt(sc, 0.5).f1, 0, 'f', 3)
+                       .arg(prfAt(sc, matched).f1, 0, 'f', 3).arg(matched, 0, 'f', 2);
             out.flush();
         };
         if (!parser.isSet(QStringLiteral("transfer-only"))) {

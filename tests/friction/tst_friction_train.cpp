@@ -1,0 +1,108 @@
+// kernellens-train-friction --adapt: the transfer-only evaluation with each unsupervised
+// adaptation runs on two small generated labeled sets, is deterministic, and cannot be combined
+// with --out (the shipped model never sees a target set).
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestFrictionTrain : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void adaptationRuns_data();
+    void adaptationRuns();
+    void adaptIsRefusedWithOut();
+    void unknownAdaptIsAUsageError();
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    Run train(const QStringList &extra);
+    QTemporaryDir m_dir;
+};
+
+void TestFrictionTrain::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    const QStringList civil = {QStringLiteral("Thanks, this looks good to me"), QStringLiteral("Could you rebase this on the next branch please"),
+                               QStringLiteral("I think the second hunk belongs in a separate patch"), QStringLiteral("Applied, thanks for the quick fix"),
+                               QStringLiteral("Nice cleanup, the helper reads much better now"), QStringLiteral("Please add a test for the empty case")};
+    const QStringList uncivil = {QStringLiteral("This is stupid and you clearly did not read the code"), QStringLiteral("What a useless pile of garbage, are you serious"),
+                                 QStringLiteral("Stop wasting my time with this nonsense"), QStringLiteral("You idiot, learn to read the docs before posting")};
+    QFile review(m_dir.filePath(QStringLiteral("code-review-toxicity.csv")));
+    QFile github(m_dir.filePath(QStringLiteral("github-incivility-comments.csv")));
+    QVERIFY(review.open(QIODevice::WriteOnly) && github.open(QIODevice::WriteOnly));
+    review.write("text,is_toxic\n");
+    github.write("id,tbdf,comment_body\n");
+    for (int i = 0; i < 60; ++i) {
+        const bool bad = i % 3 == 0;
+        const QString text = (bad ? uncivil[i % uncivil.size()] : civil[i % civil.size()]) + QStringLiteral(" (item %1)").arg(i);
+        review.write(QStringLiteral("\"%1 in review\",%2\n").arg(text).arg(bad ? 1 : 0).toUtf8());
+        github.write(QStringLiteral("%1,%2,\"%3 on the issue\"\n").arg(i).arg(bad ? QStringLiteral("Impatience") : QStringLiteral("None"), text).toUtf8());
+    }
+}
+
+TestFrictionTrain::Run TestFrictionTrain::train(const QStringList &extra)
+{
+    QProcess p;
+    p.start(QStringLiteral(KERNELLENS_TRAIN_FRICTION),
+            QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--lexicon"), QStringLiteral(KERNELLENS_FRICTION_LEXICON)} + extra);
+    Run r;
+    if (!p.waitForFinished(60000))
+        return r;
+    r.exitCode = p.exitCode();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+void TestFrictionTrain::adaptationRuns_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("log");
+    QTest::newRow("none") << QStringLiteral("none") << QString();
+    QTest::newRow("shared-vocab") << QStringLiteral("shared-vocab") << QStringLiteral("shared vocabulary (df >= 3 in both)");
+    QTest::newRow("self-train") << QStringLiteral("self-train") << QStringLiteral("self-training round 2");
+    QTest::newRow("weighting") << QStringLiteral("weighting") << QStringLiteral("domain classifier accuracy");
+}
+
+void TestFrictionTrain::adaptationRuns()
+{
+    QFETCH(QString, method);
+    QFETCH(QString, log);
+    const QStringList args{QStringLiteral("--eval"), QStringLiteral("--transfer-only"), QStringLiteral("--adapt"), method};
+    const Run first = train(args);
+    QCOMPARE(first.exitCode, 0);
+    QVERIFY2(first.out.contains(QStringLiteral("| train GitHub, test code review |")), qPrintable(first.out + first.err));
+    QVERIFY(first.out.contains(QStringLiteral("| train code review, test GitHub |")));
+    if (!log.isEmpty())
+        QVERIFY2(first.err.contains(log), qPrintable(first.err));
+    else
+        QVERIFY(!first.err.contains(QStringLiteral("self-training")) && !first.err.contains(QStringLiteral("shared vocabulary")));
+    const Run second = train(args);
+    QCOMPARE(second.out, first.out);
+}
+
+void TestFrictionTrain::adaptIsRefusedWithOut()
+{
+    QTemporaryDir out;
+    const Run r = train({QStringLiteral("--adapt"), QStringLiteral("self-train"), QStringLiteral("--out"), out.path()});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(!QFile::exists(QDir(out.path()).filePath(QStringLiteral("friction.model"))));
+}
+
+void TestFrictionTrain::unknownAdaptIsAUsageError()
+{
+    QCOMPARE(train({QStringLiteral("--eval"), QStringLiteral("--adapt"), QStringLiteral("magic")}).exitCode, 2);
+}
+
+QTEST_GUILESS_MAIN(TestFrictionTrain)
+#include "tst_friction_train.moc"
