@@ -8,6 +8,7 @@
 #include <kernellens/index/store.h>
 
 #include "git_internal.h"
+#include "pack_reader.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -439,7 +440,8 @@ class DiffPipeline
 {
 public:
     DiffPipeline(const std::vector<WorkItem> &work, const QString &repoPath, const QString &repoName,
-                 bool firstParent, int threads, git::BlobStatCache &cache)
+                 bool firstParent, int threads, git::BlobStatCache &cache,
+                 std::shared_ptr<const git::PackSet> packs)
         : m_work(work), m_slots(work.size())
     {
         const int n = std::max(1, threads);
@@ -447,6 +449,11 @@ public:
             auto repo = git::openRepository(repoPath);
             if (!repo) {
                 m_failure = repo.status();
+                m_stop = true;
+                break;
+            }
+            if (Status direct = git::readPacksDirectly(repo->get(), packs); !direct.isOk()) {
+                m_failure = direct;
                 m_stop = true;
                 break;
             }
@@ -1002,6 +1009,8 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     if (git_repository_is_shallow(repo.get()) == 1)
         return Status::error(repoPath + QStringLiteral(": shallow clone; history is incomplete "
                                                        "(run `git fetch --unshallow` first)"));
+    std::shared_ptr<const git::PackSet> packs;
+    KL_TRY(git::readPacksDirectly(repo.get(), packs));
 
     const QString location = looksLikeUrl(options.source) ? options.source : repoPath;
     auto sourceId = store.ensureSource(SourceKind::Git, location, QStringLiteral(""));
@@ -1250,7 +1259,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     auto cache = std::make_unique<git::BlobStatCache>();
     {
         git::WidePackWindows widePackWindows;
-        DiffPipeline pipeline(work, repoPath, repoPath, options.firstParent, options.threads, *cache);
+        DiffPipeline pipeline(work, repoPath, repoPath, options.firstParent, options.threads, *cache, packs);
         const qint64 total = qint64(work.size());
         std::optional<Transaction> tx;
         for (size_t i = 0; i < work.size(); ++i) {
@@ -1298,6 +1307,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
         if (!reopened)
             return reopened.status();
         repo = std::move(reopened.value());
+        KL_TRY(git::readPacksDirectly(repo.get(), packs));
 #ifdef __GLIBC__
         malloc_trim(0);
 #endif

@@ -1,4 +1,5 @@
 #include "git_internal.h"
+#include "pack_reader.h"
 
 #include <kernellens/ingest/git_ingest.h>
 #include <kernellens/ingest/languages.h>
@@ -156,13 +157,20 @@ Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blo
     std::atomic<bool> stop{false};
     std::mutex failureMutex;
     Status failure;
+    std::shared_ptr<const PackSet> packs;
+    {
+        auto first = openRepository(repositoryPath);
+        if (!first)
+            return first.status();
+        KL_TRY(readPacksDirectly(first->get(), packs));
+    }
     auto work = [&] {
         auto repo = openRepository(repositoryPath);
         git_odb *rawOdb = nullptr;
-        if (!repo || git_repository_odb(&rawOdb, repo->get()) != 0) {
+        Status direct = repo ? readPacksDirectly(repo->get(), packs) : repo.status();
+        if (!direct.isOk() || git_repository_odb(&rawOdb, repo->get()) != 0) {
             std::lock_guard lock(failureMutex);
-            failure = repo ? error(repositoryPath + QStringLiteral(": object database"), -1)
-                           : repo.status();
+            failure = !direct.isOk() ? direct : error(repositoryPath + QStringLiteral(": object database"), -1);
             stop = true;
             return;
         }
