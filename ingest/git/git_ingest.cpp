@@ -1009,8 +1009,11 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     if (git_repository_is_shallow(repo.get()) == 1)
         return Status::error(repoPath + QStringLiteral(": shallow clone; history is incomplete "
                                                        "(run `git fetch --unshallow` first)"));
+    // The main thread reads commits and release trees, which are rarely deltas of each other: a
+    // small delta-base cache is enough for it.
+    constexpr size_t kMainThreadDeltaCache = size_t(8) << 20;
     std::shared_ptr<const git::PackSet> packs;
-    KL_TRY(git::readPacksDirectly(repo.get(), packs));
+    KL_TRY(git::readPacksDirectly(repo.get(), packs, kMainThreadDeltaCache));
 
     const QString location = looksLikeUrl(options.source) ? options.source : repoPath;
     auto sourceId = store.ensureSource(SourceKind::Git, location, QStringLiteral(""));
@@ -1307,7 +1310,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
         if (!reopened)
             return reopened.status();
         repo = std::move(reopened.value());
-        KL_TRY(git::readPacksDirectly(repo.get(), packs));
+        KL_TRY(git::readPacksDirectly(repo.get(), packs, kMainThreadDeltaCache));
 #ifdef __GLIBC__
         malloc_trim(0);
 #endif
@@ -1318,6 +1321,9 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     KL_TRY(snapshots(store, writer, repoPath, repo.get(), tags, *cache, options.threads, digest, summary, ctx));
     summary.snapshotSeconds = double(snapshotTimer.nsecsElapsed()) / 1e9;
     cache.reset();
+    // The pack mapping's touched pages count in the resident set until it is unmapped.
+    repo.reset();
+    packs.reset();
 
 #ifdef KERNELLENS_HAVE_RELEASE_INVENTORY
     {

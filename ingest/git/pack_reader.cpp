@@ -44,7 +44,7 @@ constexpr size_t kOidSize = 20;
 constexpr size_t kMaxChain = 10000;
 // A declared size beyond this is a corrupt header, not an object we should try to allocate.
 constexpr quint64 kMaxObjectSize = quint64(1) << 32;
-constexpr quint64 kDropResidentEvery = quint64(128) << 20;
+constexpr quint64 kDropResidentEvery = quint64(32) << 20;
 
 } // namespace
 
@@ -747,7 +747,7 @@ Status addPackReader(git_repository *repo, std::shared_ptr<const PackSet> packs,
     return addPackReader(odb.get(), std::move(packs), deltaCacheBytes);
 }
 
-Status readPacksDirectly(git_repository *repo, std::shared_ptr<const PackSet> &packs)
+Status readPacksDirectly(git_repository *repo, std::shared_ptr<const PackSet> &packs, size_t deltaCacheBytes)
 {
     if (!packReaderEnabled())
         return Status::ok();
@@ -757,7 +757,7 @@ Status readPacksDirectly(git_repository *repo, std::shared_ptr<const PackSet> &p
             return opened.status();
         packs = std::move(opened.value());
     }
-    return addPackReader(repo, packs, kDefaultDeltaCacheBytes);
+    return addPackReader(repo, packs, deltaCacheBytes);
 }
 
 } // namespace kl::git

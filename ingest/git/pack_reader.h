@@ -41,10 +41,13 @@ Status addPackReader(git_odb *odb, std::shared_ptr<const PackSet> packs, size_t 
 // for comparison in benchmarks and as a way around a pack this reader mishandles.
 bool packReaderEnabled();
 
-constexpr size_t kDefaultDeltaCacheBytes = size_t(96) << 20;   // git's core.deltaBaseCacheLimit
+// git's core.deltaBaseCacheLimit is 96 MiB for its one thread; a walk on two threads with a
+// reader each measured the same speed with 32 MiB each (docs/git.md).
+constexpr size_t kDefaultDeltaCacheBytes = size_t(32) << 20;
 
 // For callers that open a repository per thread: when enabled, adds a reader to `repo`, opening
 // `packs` from it first if they are not open yet.
-Status readPacksDirectly(git_repository *repo, std::shared_ptr<const PackSet> &packs);
+Status readPacksDirectly(git_repository *repo, std::shared_ptr<const PackSet> &packs,
+                         size_t deltaCacheBytes = kDefaultDeltaCacheBytes);
 
 } // namespace kl::git

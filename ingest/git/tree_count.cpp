@@ -157,17 +157,19 @@ Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blo
     std::atomic<bool> stop{false};
     std::mutex failureMutex;
     Status failure;
+    // Each blob is read once; the cache only serves versions that share a delta base.
+    constexpr size_t kBlobReaderDeltaCache = size_t(16) << 20;
     std::shared_ptr<const PackSet> packs;
     {
         auto first = openRepository(repositoryPath);
         if (!first)
             return first.status();
-        KL_TRY(readPacksDirectly(first->get(), packs));
+        KL_TRY(readPacksDirectly(first->get(), packs, kBlobReaderDeltaCache));
     }
     auto work = [&] {
         auto repo = openRepository(repositoryPath);
         git_odb *rawOdb = nullptr;
-        Status direct = repo ? readPacksDirectly(repo->get(), packs) : repo.status();
+        Status direct = repo ? readPacksDirectly(repo->get(), packs, kBlobReaderDeltaCache) : repo.status();
         if (!direct.isOk() || git_repository_odb(&rawOdb, repo->get()) != 0) {
             std::lock_guard lock(failureMutex);
             failure = !direct.isOk() ? direct : error(repositoryPath + QStringLiteral(": object database"), -1);
