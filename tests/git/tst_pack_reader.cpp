@@ -84,6 +84,47 @@ git_oid oidOf(const QString &hex)
     return oid;
 }
 
+// `commits` commits in one pack with deep delta chains; the .idx path.
+QString packedHistory(Scratch &repo, int commits)
+{
+    buildHistory(repo, 0, commits);
+    repo.git({QStringLiteral("repack"), QStringLiteral("-adf"), QStringLiteral("-q"), QStringLiteral("--depth=50")});
+    return packIndexes(repo).value(0);
+}
+
+QString packOf(const QString &indexPath)
+{
+    return indexPath.left(indexPath.size() - 4) + QStringLiteral(".pack");
+}
+
+RepositoryHandle openScratch(const Scratch &repo)
+{
+    git_repository *raw = nullptr;
+    if (git_repository_open(&raw, repo.path().toUtf8().constData()) != 0)
+        qWarning("cannot open %s: %s", qPrintable(repo.path()), git_error_last()->message);
+    return RepositoryHandle(raw, git_repository_free);
+}
+
+// An object database whose only backend is a pack reader over `repo`'s packs: whatever it
+// returns came from the reader. Null (with the reason printed) when the packs do not open.
+OdbHandle readerOnly(git_repository *repo, size_t cacheBytes)
+{
+    OdbHandle none(nullptr, git_odb_free);
+    auto packs = kl::git::openPacks(repo);
+    git_odb *raw = nullptr;
+    if (!packs || git_odb_new(&raw) != 0) {
+        qWarning("%s", qPrintable(packs ? QStringLiteral("git_odb_new failed") : packs.errorMessage()));
+        return none;
+    }
+    OdbHandle odb(raw, git_odb_free);
+    const auto added = kl::git::addPackReader(odb.get(), *packs, cacheBytes);
+    if (!added.isOk()) {
+        qWarning("%s", qPrintable(added.message()));
+        return none;
+    }
+    return odb;
+}
+
 } // namespace
 
 class TestPackReader : public QObject
@@ -130,18 +171,10 @@ void TestPackReader::readsEveryPackedObjectAsLibgit2Does()
     QCOMPARE(packIndexes(repo).size(), secondPack ? 2 : 1);
     QVERIFY(repo.git({QStringLiteral("count-objects"), QStringLiteral("-v")}).contains(QStringLiteral("count: 0")));
 
-    git_repository *rawRepo = nullptr;
-    QCOMPARE(git_repository_open(&rawRepo, repo.path().toUtf8().constData()), 0);
-    RepositoryHandle plain(rawRepo, git_repository_free);
-    auto packs = kl::git::openPacks(plain.get());
-    QVERIFY2(packs, qPrintable(packs.errorMessage()));
-
-    // The reader alone: every object must come from it.
-    git_odb *rawOdb = nullptr;
-    QCOMPARE(git_odb_new(&rawOdb), 0);
-    OdbHandle direct(rawOdb, git_odb_free);
-    const auto added = kl::git::addPackReader(direct.get(), *packs, size_t(cacheBytes));
-    QVERIFY2(added.isOk(), qPrintable(added.message()));
+    RepositoryHandle plain = openScratch(repo);
+    QVERIFY(plain);
+    OdbHandle direct = readerOnly(plain.get(), size_t(cacheBytes));
+    QVERIFY(direct);
 
     git_odb *rawPlainOdb = nullptr;
     QCOMPARE(git_repository_odb(&rawPlainOdb, plain.get()), 0);
@@ -194,9 +227,8 @@ void TestPackReader::objectsOutsideThePacksComeFromLibgit2()
     const QString commit = repo.commit(QStringLiteral("loose"));
     const QString blob = repo.git({QStringLiteral("rev-parse"), QStringLiteral("HEAD:loose.txt")});
 
-    git_repository *rawRepo = nullptr;
-    QCOMPARE(git_repository_open(&rawRepo, repo.path().toUtf8().constData()), 0);
-    RepositoryHandle handle(rawRepo, git_repository_free);
+    RepositoryHandle handle = openScratch(repo);
+    QVERIFY(handle);
     std::shared_ptr<const kl::git::PackSet> packs;
     const auto added = kl::git::readPacksDirectly(handle.get(), packs);
     QVERIFY2(added.isOk(), qPrintable(added.message()));
@@ -217,10 +249,8 @@ void TestPackReader::objectsOutsideThePacksComeFromLibgit2()
 void TestPackReader::corruptEntryIsNamed()
 {
     Scratch repo;
-    buildHistory(repo, 0, 30);
-    repo.git({QStringLiteral("repack"), QStringLiteral("-adf"), QStringLiteral("-q"), QStringLiteral("--depth=50")});
-    const QString index = packIndexes(repo).value(0);
-    const QString packPath = index.left(index.size() - 4) + QStringLiteral(".pack");
+    const QString index = packedHistory(repo, 30);
+    const QString packPath = packOf(index);
     const QString blob = repo.git({QStringLiteral("rev-parse"), QStringLiteral("HEAD:kernel/core.c")});
     const quint64 offset = packOffsets(repo, index).value(blob);
     QVERIFY(offset > 0);
@@ -233,9 +263,8 @@ void TestPackReader::corruptEntryIsNamed()
     pack.write(QByteArray(16, '\0'));
     pack.close();
 
-    git_repository *rawRepo = nullptr;
-    QCOMPARE(git_repository_open(&rawRepo, repo.path().toUtf8().constData()), 0);
-    RepositoryHandle handle(rawRepo, git_repository_free);
+    RepositoryHandle handle = openScratch(repo);
+    QVERIFY(handle);
     std::shared_ptr<const kl::git::PackSet> packs;
     QVERIFY(kl::git::readPacksDirectly(handle.get(), packs).isOk());
     git_blob *rawBlob = nullptr;
@@ -278,9 +307,8 @@ void TestPackReader::corruptIndexIsNamed()
     QVERIFY(file.resize(file.size() - 41));
     file.close();
 
-    git_repository *rawRepo = nullptr;
-    QCOMPARE(git_repository_open(&rawRepo, repo.path().toUtf8().constData()), 0);
-    RepositoryHandle handle(rawRepo, git_repository_free);
+    RepositoryHandle handle = openScratch(repo);
+    QVERIFY(handle);
     auto packs = kl::git::openPacks(handle.get());
     QVERIFY(!packs);
     QVERIFY2(packs.errorMessage().contains(index), qPrintable(packs.errorMessage()));
@@ -292,10 +320,8 @@ void TestPackReader::corruptIndexIsNamed()
 void TestPackReader::damagedPacksFailCleanly()
 {
     Scratch repo;
-    buildHistory(repo, 0, 12);
-    repo.git({QStringLiteral("repack"), QStringLiteral("-adf"), QStringLiteral("-q"), QStringLiteral("--depth=50")});
-    const QString index = packIndexes(repo).value(0);
-    const QString packPath = index.left(index.size() - 4) + QStringLiteral(".pack");
+    const QString index = packedHistory(repo, 12);
+    const QString packPath = packOf(index);
     QFile pack(packPath);
     QVERIFY(pack.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
     QVERIFY(pack.open(QIODevice::ReadOnly));
@@ -319,15 +345,10 @@ void TestPackReader::damagedPacksFailCleanly()
         pack.write(damaged);
         pack.close();
 
-        git_repository *rawRepo = nullptr;
-        QCOMPARE(git_repository_open(&rawRepo, repo.path().toUtf8().constData()), 0);
-        RepositoryHandle handle(rawRepo, git_repository_free);
-        auto packs = kl::git::openPacks(handle.get());
-        QVERIFY2(packs, qPrintable(packs.errorMessage()));
-        git_odb *rawOdb = nullptr;
-        QCOMPARE(git_odb_new(&rawOdb), 0);
-        OdbHandle direct(rawOdb, git_odb_free);
-        QVERIFY(kl::git::addPackReader(direct.get(), *packs, size_t(64) << 10).isOk());
+        RepositoryHandle handle = openScratch(repo);
+        QVERIFY(handle);
+        OdbHandle direct = readerOnly(handle.get(), size_t(64) << 10);
+        QVERIFY(direct);
         for (const git_oid &oid : all) {
             git_odb_object *object = nullptr;
             if (git_odb_read(&object, direct.get(), &oid) == 0) {
