@@ -10,9 +10,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <list>
 #include <mutex>
 #include <new>
