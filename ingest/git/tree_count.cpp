@@ -159,12 +159,15 @@ Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blo
     Status failure;
     // Each blob is read once; the cache only serves versions that share a delta base.
     constexpr size_t kBlobReaderDeltaCache = size_t(16) << 20;
-    std::shared_ptr<const PackSet> packs;
-    {
+    std::shared_ptr<const PackSet> packs;   // opened once, before the threads share it
+    if (packReaderEnabled()) {
         auto first = openRepository(repositoryPath);
         if (!first)
             return first.status();
-        KL_TRY(readPacksDirectly(first->get(), packs, kBlobReaderDeltaCache));
+        auto opened = openPacks(first->get());
+        if (!opened)
+            return opened.status();
+        packs = std::move(opened.value());
     }
     auto work = [&] {
         auto repo = openRepository(repositoryPath);
