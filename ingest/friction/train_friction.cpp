@@ -5,6 +5,7 @@
 //
 // Usage: kernellens-train-friction --data DIR --lexicon FILE [--out DIR] [--eval] [--C c]
 //        [--adapt none|shared-vocab|self-train|weighting] (evaluation only, see fitAdapted)
+//        [--embeddings FILE.vec [--embedding-weight x]] (evaluation only) [--corpus-out FILE] [--tokenize]
 
 #include "friction_features.h"
 #include "model_io.h"
@@ -12,6 +13,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
@@ -21,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <random>
 
 using namespace kl::friction;
@@ -87,6 +90,90 @@ FeatureConfig g_features = shippedFeatureConfig();
 bool g_dedupe = true;
 constexpr double kKernelMailPrior = 0.075;
 
+// --embeddings (evaluation only): word vectors learned without labels by fastText, read from its
+// text .vec format ("count dim" header, then "word v1 ... vdim" per line). Each text gets the
+// L2-normalised mean vector of its prose words, scaled by --embedding-weight, as dense features
+// after the nuisance block, so words the training platform never used still land near words it
+// did ("idiotic" near "stupid").
+struct Embeddings
+{
+    int dim = 0;
+    QHash<QString, qsizetype> row; // word -> offset into values
+    std::vector<float> values;
+    double weight = 1.0;
+};
+Embeddings g_embeddings;
+// Last feature index before the bias: the nuisance block, then the embedding block if any.
+int g_featureEnd = kModelFeatureCount;
+QTextStream *g_corpus = nullptr; // --corpus-out: tokens of every distinct labeled text
+
+// The words a text contributes to its mean vector, and to a fastText corpus: prose words as the
+// hashed block sees them (lower case), without technical vocabulary (it weighs nothing in a
+// decision, and "crap" must not come back through its vector), numbers, @mentions and identifiers.
+QStringList embeddingTokens(const Analysis &a)
+{
+    QStringList words;
+    for (const Token &t : a.tokens) {
+        if (!t.word || t.technical || t.mention || t.identifier || t.length == 0 || a.lowered[t.start].isDigit())
+            continue;
+        words << a.lowered.mid(t.start, t.length);
+    }
+    return words;
+}
+
+kl::Status loadEmbeddings(const QString &path, Embeddings &e)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return kl::Status::error(path + QStringLiteral(": ") + f.errorString());
+    const QList<QByteArray> header = f.readLine().simplified().split(' ');
+    bool okCount = false, okDim = false;
+    const qsizetype count = header.value(0).toLongLong(&okCount);
+    e.dim = header.value(1).toInt(&okDim);
+    if (header.size() != 2 || !okCount || !okDim || e.dim < 1)
+        return kl::Status::error(path + QStringLiteral(":1: expected the fastText .vec header \"count dim\""));
+    e.values.reserve(size_t(count) * size_t(e.dim));
+    for (qsizetype line = 2; !f.atEnd(); ++line) {
+        const QList<QByteArray> fields = f.readLine().trimmed().split(' ');
+        if (fields.size() == 1 && fields.first().isEmpty())
+            continue;
+        if (fields.size() != e.dim + 1)
+            return kl::Status::error(QStringLiteral("%1:%2: %3 fields, expected %4").arg(path).arg(line).arg(fields.size()).arg(e.dim + 1));
+        const qsizetype at = qsizetype(e.values.size());
+        for (int j = 1; j <= e.dim; ++j) {
+            bool ok = false;
+            e.values.push_back(fields[j].toFloat(&ok));
+            if (!ok)
+                return kl::Status::error(QStringLiteral("%1:%2: bad number in field %3").arg(path).arg(line).arg(j + 1));
+        }
+        e.row.insert(QString::fromUtf8(fields.first()), at); // fastText writes each word once
+    }
+    return kl::Status::ok();
+}
+
+void appendEmbedding(const Analysis &a, std::vector<feature_node> &x)
+{
+    std::vector<double> mean(size_t(g_embeddings.dim), 0.0);
+    int found = 0;
+    for (const QString &w : embeddingTokens(a)) {
+        const auto it = g_embeddings.row.constFind(w);
+        if (it == g_embeddings.row.constEnd())
+            continue;
+        const float *v = g_embeddings.values.data() + it.value();
+        for (size_t j = 0; j < mean.size(); ++j)
+            mean[j] += v[j];
+        ++found;
+    }
+    double norm = 0;
+    for (double m : mean)
+        norm += m * m;
+    if (found == 0 || norm <= 0)
+        return;
+    const double scale = g_embeddings.weight / std::sqrt(norm);
+    for (size_t j = 0; j < mean.size(); ++j)
+        x.push_back({kModelFeatureCount + 1 + int(j), mean[j] * scale});
+}
+
 Doc makeDoc(const QString &text, int label, const Lexicon &lexicon)
 {
     const Analysis a = analyse(text, lexicon);
@@ -97,10 +184,17 @@ Doc makeDoc(const QString &text, int label, const Lexicon &lexicon)
     Doc d;
     d.label = label;
     d.strong = strongHits(a);
-    d.x.reserve(f.size() + 2);
+    d.x.reserve(f.size() + 2 + size_t(g_embeddings.dim));
     for (const Feature &ft : f)
         d.x.push_back({ft.index, ft.value});
-    d.x.push_back({kModelFeatureCount + 1, 1.0});
+    if (g_embeddings.dim > 0)
+        appendEmbedding(a, d.x);
+    if (g_corpus) {
+        const QStringList words = embeddingTokens(a);
+        if (!words.isEmpty())
+            *g_corpus << words.join(QLatin1Char(' ')) << '\n';
+    }
+    d.x.push_back({g_featureEnd + 1, 1.0});
     d.x.push_back({-1, 0});
     return d;
 }
@@ -204,7 +298,7 @@ LinearModel trainOn(const std::vector<const Doc *> &docs, const Params &params, 
     }
     problem prob{};
     prob.l = int(docs.size());
-    prob.n = kModelFeatureCount + 1;
+    prob.n = g_featureEnd + 1;
     prob.y = y.data();
     prob.x = x.data();
     prob.bias = 1.0;
@@ -322,7 +416,7 @@ Scores testOn(const LinearModel &m, const std::vector<const Doc *> &docs)
     for (const Doc *d : docs) {
         fs.clear();
         for (const feature_node &n : d->x)
-            if (n.index > 0 && n.index <= kFeatureCount)
+            if ((n.index > 0 && n.index <= kFeatureCount) || (n.index > kModelFeatureCount && n.index <= g_featureEnd))
                 fs.push_back({n.index, n.value, -1});
         s.p.push_back(adjusted(m.probability(fs, unused), *d));
         s.y.push_back(d->label);
@@ -663,6 +757,13 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("domain-C"), QStringLiteral("weighting: C of the source-vs-target classifier"), QStringLiteral("c"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("adapt-threshold"), QStringLiteral("source (chosen by CV on the source) or prior (the target's predicted uncivil rate equals the prior)"),
                       QStringLiteral("how"), QStringLiteral("source")});
+    parser.addOption({QStringLiteral("embeddings"), QStringLiteral("with --eval: append each text's mean fastText word vector (text .vec file) "
+                                                                     "as dense features. Never used for --out"),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("embedding-weight"), QStringLiteral("L2 norm of the mean word vector block"), QStringLiteral("x"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("corpus-out"), QStringLiteral("write the embedding tokens of every distinct labeled text, one line each (a fastText corpus)"),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("tokenize"), QStringLiteral("read JSON lines {\"text\": ...} on stdin, write their embedding tokens, one line each, and exit")});
     const FeatureConfig defaults = shippedFeatureConfig();
     parser.addOption({QStringLiteral("chars"), QStringLiteral("character n-grams MIN-MAX, 0 = off"), QStringLiteral("range"),
                       defaults.charMin > 0 ? QStringLiteral("%1-%2").arg(defaults.charMin).arg(defaults.charMax) : QStringLiteral("0")});
@@ -695,8 +796,8 @@ int main(int argc, char *argv[])
 
     const QString dataDir = parser.value(QStringLiteral("data"));
     const QString lexiconPath = parser.value(QStringLiteral("lexicon"));
-    if (dataDir.isEmpty() || lexiconPath.isEmpty()) {
-        err << "kernellens-train-friction: --data and --lexicon are required\n";
+    if ((dataDir.isEmpty() && !parser.isSet(QStringLiteral("tokenize"))) || lexiconPath.isEmpty()) {
+        err << "kernellens-train-friction: --data and --lexicon are required (--tokenize needs only --lexicon)\n";
         return 2;
     }
     QFile lf(lexiconPath);
@@ -735,6 +836,59 @@ int main(int argc, char *argv[])
         for (const Token &t : a.tokens)
             out << "  token '" << a.lowered.mid(t.start, t.length) << "'" << (t.technical ? " (technical)" : "") << '\n';
         return 0;
+    }
+    if (parser.isSet(QStringLiteral("tokenize"))) {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            err << "stdin: " << in.errorString() << '\n';
+            return 1;
+        }
+        for (qsizetype line = 1; !in.atEnd(); ++line) {
+            const QByteArray raw = in.readLine();
+            if (raw.trimmed().isEmpty())
+                continue;
+            QJsonParseError error{};
+            const QJsonDocument doc = QJsonDocument::fromJson(raw, &error);
+            if (!doc.isObject()) {
+                err << "stdin:" << line << ": " << error.errorString() << '\n';
+                return 1;
+            }
+            const QStringList words = embeddingTokens(analyse(doc.object().value(QStringLiteral("text")).toString(), *lexicon));
+            if (!words.isEmpty())
+                out << words.join(QLatin1Char(' ')) << '\n';
+        }
+        return 0;
+    }
+    std::unique_ptr<QFile> corpusFile;
+    std::unique_ptr<QTextStream> corpusStream;
+    if (parser.isSet(QStringLiteral("corpus-out"))) {
+        corpusFile = std::make_unique<QFile>(parser.value(QStringLiteral("corpus-out")));
+        if (!corpusFile->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            err << corpusFile->fileName() << ": " << corpusFile->errorString() << '\n';
+            return 1;
+        }
+        corpusStream = std::make_unique<QTextStream>(corpusFile.get());
+        g_corpus = corpusStream.get();
+    }
+    if (parser.isSet(QStringLiteral("embeddings"))) {
+        // Vectors learned on an unlabeled corpus change nothing of the shipped model.
+        if (parser.isSet(QStringLiteral("out"))) {
+            err << "kernellens-train-friction: --embeddings is for evaluation only; it cannot be combined with --out\n";
+            return 2;
+        }
+        bool ok = false;
+        g_embeddings.weight = parser.value(QStringLiteral("embedding-weight")).toDouble(&ok);
+        if (!ok || g_embeddings.weight <= 0) {
+            err << "kernellens-train-friction: bad --embedding-weight\n";
+            return 2;
+        }
+        const kl::Status st = loadEmbeddings(parser.value(QStringLiteral("embeddings")), g_embeddings);
+        if (!st) {
+            err << st.message() << '\n';
+            return 1;
+        }
+        g_featureEnd = kModelFeatureCount + g_embeddings.dim;
+        err << "embeddings: " << g_embeddings.row.size() << " words, dim " << g_embeddings.dim << ", weight " << g_embeddings.weight << '\n';
     }
     Params params;
     params.Cs.clear();
@@ -822,7 +976,11 @@ int main(int argc, char *argv[])
             << ", solver " << solver << ", positive weight " << params.positiveWeight << ", min df " << params.minDf
             << (g_dedupe ? ", duplicates merged" : ", duplicates kept") << ", C from {"
             << parser.value(QStringLiteral("C")) << "}, threshold " << thresholdText
-            << ", strong-lexicon rule " << (g_rules ? "on" : "off") << "\n\n";
+            << ", strong-lexicon rule " << (g_rules ? "on" : "off");
+        if (g_embeddings.dim > 0)
+            out << ", embeddings " << QFileInfo(parser.value(QStringLiteral("embeddings"))).fileName() << " (dim " << g_embeddings.dim
+                << ", weight " << g_embeddings.weight << ")";
+        out << "\n\n";
         out << "| Evaluation | Precision | Recall | F1 | C, threshold (chosen on training data) | F1 at 0.5 | F1 at prior-matched threshold |\n|---|---|---|---|---|---|---|\n";
         auto cvLine = [&](const QString &name, const std::vector<const Doc *> &docs) {
             std::vector<int> predicted;

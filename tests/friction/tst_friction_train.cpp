@@ -1,6 +1,7 @@
-// kernellens-train-friction --adapt: the transfer-only evaluation with each unsupervised
-// adaptation runs on two small generated labeled sets, is deterministic, and cannot be combined
-// with --out (the shipped model never sees a target set).
+// kernellens-train-friction --adapt and --embeddings: the transfer-only evaluation with each
+// unsupervised adaptation, and with word vectors, runs on two small generated labeled sets, is
+// deterministic, and cannot be combined with --out (the shipped model never sees a target set or
+// a vector file). --tokenize and --corpus-out write the words the vectors are looked up by.
 
 #include <QDir>
 #include <QFile>
@@ -17,6 +18,11 @@ private Q_SLOTS:
     void adaptationRuns();
     void adaptIsRefusedWithOut();
     void unknownAdaptIsAUsageError();
+    void embeddingsRun();
+    void embeddingsAreRefusedWithOut();
+    void badVectorFileNamesTheLine();
+    void tokenizeDropsTechnicalWordsAndCode();
+    void corpusOutHasOneLinePerDistinctText();
 
 private:
     struct Run
@@ -25,7 +31,8 @@ private:
         QString out;
         QString err;
     };
-    Run train(const QStringList &extra);
+    Run train(const QStringList &extra, const QByteArray &input = {});
+    QString writeVectors(const QString &name, const QByteArray &body);
     QTemporaryDir m_dir;
 };
 
@@ -50,11 +57,13 @@ void TestFrictionTrain::initTestCase()
     }
 }
 
-TestFrictionTrain::Run TestFrictionTrain::train(const QStringList &extra)
+TestFrictionTrain::Run TestFrictionTrain::train(const QStringList &extra, const QByteArray &input)
 {
     QProcess p;
     p.start(QStringLiteral(KERNELLENS_TRAIN_FRICTION),
             QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--lexicon"), QStringLiteral(KERNELLENS_FRICTION_LEXICON)} + extra);
+    p.write(input);
+    p.closeWriteChannel();
     Run r;
     if (!p.waitForFinished(60000))
         return r;
@@ -102,6 +111,88 @@ void TestFrictionTrain::adaptIsRefusedWithOut()
 void TestFrictionTrain::unknownAdaptIsAUsageError()
 {
     QCOMPARE(train({QStringLiteral("--eval"), QStringLiteral("--adapt"), QStringLiteral("magic")}).exitCode, 2);
+}
+
+QString TestFrictionTrain::writeVectors(const QString &name, const QByteArray &body)
+{
+    QFile f(m_dir.filePath(name));
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(body);
+    return f.fileName();
+}
+
+// Hand-made 3-dimensional vectors in fastText's .vec format: insults on one axis, thanks on another.
+static QByteArray tinyVectors()
+{
+    return "8 3\n"
+           "stupid 1 0 0.1\n"
+           "idiot 0.9 0.1 0\n"
+           "useless 0.8 0 0.2\n"
+           "nonsense 0.85 0.05 0.1\n"
+           "thanks 0 1 0.1\n"
+           "good 0.1 0.9 0\n"
+           "please 0 0.8 0.3\n"
+           "patch 0.1 0.1 1\n";
+}
+
+void TestFrictionTrain::embeddingsRun()
+{
+    const QString vec = writeVectors(QStringLiteral("tiny.vec"), tinyVectors());
+    const QStringList args{QStringLiteral("--eval"), QStringLiteral("--transfer-only"), QStringLiteral("--embeddings"), vec,
+                           QStringLiteral("--embedding-weight"), QStringLiteral("2")};
+    const Run first = train(args);
+    QCOMPARE(first.exitCode, 0);
+    QVERIFY2(first.out.contains(QStringLiteral("embeddings tiny.vec (dim 3, weight 2)")), qPrintable(first.out + first.err));
+    QVERIFY(first.out.contains(QStringLiteral("| train GitHub, test code review |")));
+    QVERIFY2(first.err.contains(QStringLiteral("embeddings: 8 words, dim 3")), qPrintable(first.err));
+    const Run second = train(args);
+    QCOMPARE(second.out, first.out);
+    // The vectors reach the model: without them the same evaluation prints another table.
+    const Run plain = train({QStringLiteral("--eval"), QStringLiteral("--transfer-only")});
+    QCOMPARE(plain.exitCode, 0);
+    QVERIFY(!plain.out.contains(QStringLiteral("embeddings")));
+}
+
+void TestFrictionTrain::embeddingsAreRefusedWithOut()
+{
+    QTemporaryDir out;
+    const Run r = train({QStringLiteral("--embeddings"), writeVectors(QStringLiteral("tiny.vec"), tinyVectors()), QStringLiteral("--out"), out.path()});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(!QFile::exists(QDir(out.path()).filePath(QStringLiteral("friction.model"))));
+}
+
+void TestFrictionTrain::badVectorFileNamesTheLine()
+{
+    const QString vec = writeVectors(QStringLiteral("bad.vec"), "2 3\nstupid 1 0 0\nidiot 1 0\n");
+    const Run r = train({QStringLiteral("--eval"), QStringLiteral("--transfer-only"), QStringLiteral("--embeddings"), vec});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(vec + QStringLiteral(":3: 3 fields, expected 4")), qPrintable(r.err));
+    const Run header = train({QStringLiteral("--eval"), QStringLiteral("--embeddings"), writeVectors(QStringLiteral("nohead.vec"), "stupid 1 0 0\n")});
+    QCOMPARE(header.exitCode, 1);
+}
+
+void TestFrictionTrain::tokenizeDropsTechnicalWordsAndCode()
+{
+    const Run r = train({QStringLiteral("--tokenize")},
+                        "{\"text\": \"Thanks, this is STUPID: CONFIG_FOO is dead and @bob wrote 42 lines.\"}\n"
+                        "\n"
+                        "{\"text\": \"if (x) {\\n\"}\n"
+                        "{\"text\": \"Idiotic idea\"}\n");
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out, QStringLiteral("thanks this is stupid is and wrote lines\nidiotic idea\n"));
+    QCOMPARE(train({QStringLiteral("--tokenize")}, "not json\n").exitCode, 1);
+}
+
+void TestFrictionTrain::corpusOutHasOneLinePerDistinctText()
+{
+    const QString path = m_dir.filePath(QStringLiteral("corpus.txt"));
+    QCOMPARE(train({QStringLiteral("--corpus-out"), path}).exitCode, 0);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    QCOMPARE(lines.size(), 121); // 60 review + 60 GitHub texts, then the final newline
+    QVERIFY(lines.first().startsWith("this is stupid and you clearly did not read the code item"));
 }
 
 QTEST_GUILESS_MAIN(TestFrictionTrain)
