@@ -872,6 +872,7 @@ Status writeSnapshot(Writer &writer, qint64 releaseId, const std::vector<git::Tr
 }
 
 Status snapshots(Store &store, Writer &writer, const QString &repoPath, git_repository *repo,
+                 const std::shared_ptr<const git::PackSet> &packs,
                  const std::vector<ReleaseTag> &tags, git::BlobStatCache &cache, int threads,
                  const QString &digest, GitIngestSummary &summary, const JobContext &ctx)
 {
@@ -914,7 +915,7 @@ Status snapshots(Store &store, Writer &writer, const QString &repoPath, git_repo
             }
         }
         summary.blobsCounted += qint64(toRead.size());
-        Status counted = git::countBlobs(repoPath, toRead, threads, cache, ctx, nullptr);
+        Status counted = git::countBlobs(repoPath, toRead, threads, cache, ctx, nullptr, packs);
         if (!counted.isOk())
             return counted.withContext(QStringLiteral("tag ") + tag->name);
         Transaction tx(db);
@@ -1318,7 +1319,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
 
     QElapsedTimer snapshotTimer;
     snapshotTimer.start();
-    KL_TRY(snapshots(store, writer, repoPath, repo.get(), tags, *cache, options.threads, digest, summary, ctx));
+    KL_TRY(snapshots(store, writer, repoPath, repo.get(), packs, tags, *cache, options.threads, digest, summary, ctx));
     summary.snapshotSeconds = double(snapshotTimer.nsecsElapsed()) / 1e9;
     cache.reset();
     // The pack mapping's touched pages count in the resident set until it is unmapped.

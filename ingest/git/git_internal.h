@@ -3,6 +3,7 @@
 // oid, and tree listing. Private to ingest/git.
 
 #include "common/git_handles.h"
+#include "pack_reader.h"
 
 #include <kernellens/index/job.h>
 
@@ -100,8 +101,10 @@ Result<std::vector<TreeFile>> listTree(git_repository *repo, const git_oid &tree
                                        const QString &what);
 
 // Reads the blobs (on `threads` threads, one repository each) and fills `cache`; the first
-// failure names the blob.
+// failure names the blob. `packs`, when the caller has them open already, are read directly
+// instead of being opened (and mapped) a second time.
 Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blobs, int threads,
-                  BlobStatCache &cache, const JobContext &ctx, qint64 *bytesRead);
+                  BlobStatCache &cache, const JobContext &ctx, qint64 *bytesRead,
+                  std::shared_ptr<const PackSet> packs = {});
 
 } // namespace kl::git

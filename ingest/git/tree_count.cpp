@@ -150,7 +150,8 @@ Result<std::vector<TreeFile>> listTree(git_repository *repo, const git_oid &tree
 }
 
 Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blobs, int threads,
-                  BlobStatCache &cache, const JobContext &ctx, qint64 *bytesRead)
+                  BlobStatCache &cache, const JobContext &ctx, qint64 *bytesRead,
+                  std::shared_ptr<const PackSet> packs)
 {
     std::atomic<size_t> next{0};
     std::atomic<qint64> bytes{0};
@@ -159,8 +160,7 @@ Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blo
     Status failure;
     // Each blob is read once; the cache only serves versions that share a delta base.
     constexpr size_t kBlobReaderDeltaCache = size_t(16) << 20;
-    std::shared_ptr<const PackSet> packs;   // opened once, before the threads share it
-    if (packReaderEnabled()) {
+    if (!packs && packReaderEnabled()) {   // opened once, before the threads share them
         auto first = openRepository(repositoryPath);
         if (!first)
             return first.status();
