@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svg6
   libgit2-dev libgmime-3.0-dev libxapian-dev libsqlite3-dev liblinear-dev zlib1g-dev
-  xvfb xauth dpkg-dev file appstream desktop-file-utils
+  xvfb xauth dpkg-dev file appstream desktop-file-utils python3
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -36,6 +36,7 @@ struct Doc
     std::vector<feature_node> x; // with bias and terminator
     int label = 0;
     int strong = 0;              // strong lexicon hits, for adjustedScore()
+    double weight = 1.0;         // kernel set: messages of the archive this labeled one stands for
 };
 
 struct DataSet
@@ -43,6 +44,7 @@ struct DataSet
     QString name;
     int records = 0; // before duplicates were merged
     std::vector<Doc> docs;
+    QStringList ids; // kernel set: the message of each document
 };
 
 // RFC 4180 records: quoted fields may hold commas, newlines and doubled quotes.
@@ -678,6 +680,91 @@ Fit fitAdapted(const std::vector<const Doc *> &source, const std::vector<const D
     return fit;
 }
 
+// Labeled kernel mail (--kernel): JSON lines {"id", "text", "label", "weight"} written by
+// bench/friction/kernel-labels/export.py from a store and the people's labels. `weight` is the
+// number of archive messages the labeled one stands for (the sample is stratified by score, so
+// high scores are over-represented); F1 on these documents is computed with those weights, which
+// makes it an estimate of F1 on the whole archive and not on the enriched sample.
+bool loadKernelSet(const QString &path, const Lexicon &lexicon, DataSet &out, QTextStream &err)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        err << path << ": " << f.errorString() << '\n';
+        return false;
+    }
+    out.name = QStringLiteral("kernel mail (kbuild, people's labels)");
+    for (qsizetype line = 1; !f.atEnd(); ++line) {
+        const QByteArray raw = f.readLine();
+        if (raw.trimmed().isEmpty())
+            continue;
+        QJsonParseError error{};
+        const QJsonObject o = QJsonDocument::fromJson(raw, &error).object();
+        const QJsonValue label = o.value(QStringLiteral("label"));
+        const double weight = o.value(QStringLiteral("weight")).toDouble(-1);
+        if (error.error != QJsonParseError::NoError || !o.value(QStringLiteral("text")).isString() || !label.isDouble() || weight <= 0) {
+            err << path << ':' << line << ": expected {\"text\": string, \"label\": 0|1, \"weight\": > 0}"
+                << (error.error != QJsonParseError::NoError ? QStringLiteral(" (%1)").arg(error.errorString()) : QString()) << '\n';
+            return false;
+        }
+        Doc d = makeDoc(o.value(QStringLiteral("text")).toString(), label.toInt() != 0 ? 1 : 0, lexicon);
+        d.weight = weight;
+        out.docs.push_back(std::move(d));
+        out.ids.push_back(o.value(QStringLiteral("id")).toString());
+        ++out.records;
+    }
+    if (out.docs.empty()) {
+        err << path << ": no labeled messages\n";
+        return false;
+    }
+    return true;
+}
+
+// Both labeled sets plus the kernel documents, each kernel document `copies` times (in-domain
+// labels are few, and they are the domain the model runs on). C and the threshold are chosen by
+// k-fold CV over the kernel documents only, by F1 weighted to the archive: every fold trains on
+// both sets and the other folds' kernel documents. Returns the out-of-fold scores of the chosen C.
+Fit fitKernel(const std::vector<const Doc *> &source, const std::vector<const Doc *> &kernel, const Params &params, int copies,
+              int k, Scores &outOfFold)
+{
+    const std::vector<int> fold = foldsOf(kernel.size(), k, 20261122u);
+    auto trainingSet = [&](int excludedFold) {
+        std::vector<const Doc *> v = source;
+        for (size_t i = 0; i < kernel.size(); ++i)
+            if (excludedFold < 0 || fold[i] != excludedFold)
+                for (int c = 0; c < copies; ++c)
+                    v.push_back(kernel[i]);
+        return v;
+    };
+    Fit best;
+    best.innerF1 = -1;
+    for (double C : params.Cs) {
+        Scores s;
+        s.p.assign(kernel.size(), 0);
+        for (const Doc *d : kernel) {
+            s.y.push_back(d->label);
+            s.w.push_back(d->weight);
+        }
+        for (int f = 0; f < k; ++f) {
+            const FoldSplit split = splitFold(kernel, fold, f);
+            const Scores part = testOn(trainOn(trainingSet(f), params, C), split.test);
+            for (size_t j = 0; j < split.testIndex.size(); ++j)
+                s.p[split.testIndex[j]] = part.p[j];
+        }
+        const double threshold = params.threshold < 0 ? bestThreshold(s) : params.threshold;
+        const double f1 = prfAt(s, threshold).f1;
+        if (g_log)
+            *g_log << "kernel CV: C " << C << ", threshold " << threshold << ", weighted F1 " << f1 << '\n';
+        if (f1 > best.innerF1) {
+            best.innerF1 = f1;
+            best.C = C;
+            best.threshold = threshold;
+            outOfFold = s;
+        }
+    }
+    best.model = trainOn(trainingSet(-1), params, best.C);
+    return best;
+}
+
 // Outer k-fold CV; each outer training part selects its own C and threshold by inner CV.
 Scores crossValidate(const std::vector<const Doc *> &docs, const Params &params, int k, std::vector<int> &predicted)
 {
@@ -763,6 +850,11 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("embedding-weight"), QStringLiteral("L2 norm of the mean word vector block"), QStringLiteral("x"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("corpus-out"), QStringLiteral("write the embedding tokens of every distinct labeled text, one line each (a fastText corpus)"),
                       QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("kernel"), QStringLiteral("labeled kernel mail, JSON lines {\"text\", \"label\", \"weight\"} (bench/friction/kernel-labels/export.py): "
+                                                              "trained on with both sets; C and the threshold chosen by CV on it, F1 weighted to the archive"), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("kernel-copies"), QStringLiteral("with --kernel: times each kernel message is repeated in training"), QStringLiteral("n"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("kernel-oof"), QStringLiteral("with --kernel: write each kernel message's out-of-fold score and decision "
+                                                                  "(JSON lines {\"id\", \"score\", \"uncivil\"}) for evaluate.py --predictions"), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("tokenize"), QStringLiteral("read JSON lines {\"text\": ...} on stdin, write their embedding tokens, one line each, and exit")});
     const FeatureConfig defaults = shippedFeatureConfig();
     parser.addOption({QStringLiteral("chars"), QStringLiteral("character n-grams MIN-MAX, 0 = off"), QStringLiteral("range"),
@@ -971,6 +1063,36 @@ int main(int argc, char *argv[])
     for (const Doc *d : pointers(gh))
         all.push_back(d);
 
+    DataSet kernelSet;
+    const bool withKernel = parser.isSet(QStringLiteral("kernel"));
+    const int kernelCopies = parser.value(QStringLiteral("kernel-copies")).toInt();
+    Fit kernelFit;
+    Scores kernelOutOfFold;
+    if (withKernel) {
+        if (kernelCopies < 1) {
+            err << "kernellens-train-friction: bad --kernel-copies\n";
+            return 2;
+        }
+        if (!loadKernelSet(parser.value(QStringLiteral("kernel")), *lexicon, kernelSet, err))
+            return 1;
+        err << kernelSet.name << ": " << kernelSet.docs.size() << " messages, " << positives(kernelSet) << " uncivil\n";
+        g_log = &err;
+        kernelFit = fitKernel(all, pointers(kernelSet), params, kernelCopies, 5, kernelOutOfFold);
+        if (parser.isSet(QStringLiteral("kernel-oof"))) {
+            QFile oof(parser.value(QStringLiteral("kernel-oof")));
+            if (!oof.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+                err << oof.fileName() << ": " << oof.errorString() << '\n';
+                return 1;
+            }
+            for (size_t i = 0; i < kernelSet.docs.size(); ++i) {
+                const QJsonObject o{{QStringLiteral("id"), kernelSet.ids[qsizetype(i)]},
+                                    {QStringLiteral("score"), std::round(1000 * kernelOutOfFold.p[i]) / 1000},
+                                    {QStringLiteral("uncivil"), kernelOutOfFold.p[i] >= kernelFit.threshold}};
+                oof.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+            }
+        }
+    }
+
     if (parser.isSet(QStringLiteral("eval"))) {
         out << "features " << QString::fromUtf8(QJsonDocument(toJson(g_features)).toJson(QJsonDocument::Compact))
             << ", solver " << solver << ", positive weight " << params.positiveWeight << ", min df " << params.minDf
@@ -1007,13 +1129,22 @@ int main(int argc, char *argv[])
             cvLine(gh.name, pointers(gh));
             cvLine(QStringLiteral("both sets"), all);
         }
+        if (withKernel) {
+            // C and threshold are chosen on these same out-of-fold scores, so this figure is
+            // slightly optimistic; the unbiased one comes from a fresh labeled sample (evaluate.py).
+            const Prf r = prfAt(kernelOutOfFold, kernelFit.threshold);
+            out << QStringLiteral("| 5-fold CV, %1, F1 weighted to the archive (both sets always in training, kernel x%2) | %3 | %4 | %5 | %6, %7 | %8 | |\n")
+                       .arg(kernelSet.name).arg(kernelCopies).arg(r.precision, 0, 'f', 3).arg(r.recall, 0, 'f', 3).arg(r.f1, 0, 'f', 3)
+                       .arg(kernelFit.C).arg(kernelFit.threshold, 0, 'f', 2).arg(prfAt(kernelOutOfFold, 0.5).f1, 0, 'f', 3);
+            out.flush();
+        }
         transferLine(QStringLiteral("train GitHub, test code review"), pointers(gh), pointers(cr));
         transferLine(QStringLiteral("train code review, test GitHub"), pointers(cr), pointers(gh));
     }
 
     if (parser.isSet(QStringLiteral("out"))) {
         const QString outDir = parser.value(QStringLiteral("out"));
-        Fit fit = fitSelected(all, params, 5, 11u);
+        Fit fit = withKernel ? std::move(kernelFit) : fitSelected(all, params, 5, 11u);
         fit.model.zeroWeights(kFeatureCount + 1, kModelFeatureCount);
         // The CV threshold is F1-optimal at the labeled sets' base rate (20% uncivil); kernel
         // review mail has far less (7.5% of reviews of rejected patches, Ferreira et al. 2021,
@@ -1023,7 +1154,9 @@ int main(int argc, char *argv[])
         const double trainPrior = double(std::count_if(all.begin(), all.end(), [](const Doc *d) { return d->label == 1; })) / double(all.size());
         const double odds = (kKernelMailPrior / (1 - kKernelMailPrior)) / (trainPrior / (1 - trainPrior));
         const double cvThreshold = fit.threshold;
-        const double threshold = std::round(100 * cvThreshold / (cvThreshold + (1 - cvThreshold) * odds)) / 100;
+        // With kernel labels the threshold was chosen on kernel mail weighted to the archive, so
+        // it already sits at the archive's prior.
+        const double threshold = withKernel ? cvThreshold : std::round(100 * cvThreshold / (cvThreshold + (1 - cvThreshold) * odds)) / 100;
         const LinearModel &final = fit.model;
         const QString modelPath = outDir + QStringLiteral("/friction.model");
         const kl::Status st = final.write(modelPath);
@@ -1043,9 +1176,15 @@ int main(int argc, char *argv[])
             {QStringLiteral("solver"), solver},
             {QStringLiteral("positiveWeight"), params.positiveWeight},
             {QStringLiteral("features"), toJson(g_features)},
-            {QStringLiteral("trainedOn"), QStringLiteral("code-review-toxicity.csv + github-incivility-comments.csv, identical texts merged (majority label); tbdf None = civil, any other tbdf = uncivil")},
-            {QStringLiteral("documents"), qint64(all.size())},
+            {QStringLiteral("trainedOn"), QString(QStringLiteral("code-review-toxicity.csv + github-incivility-comments.csv, identical texts merged (majority label); tbdf None = civil, any other tbdf = uncivil")
+                                              + (withKernel ? QStringLiteral("; kernel mail labeled by people (bench/friction/kernel-labels), each message x%1, C and threshold chosen by 5-fold CV on it weighted to the archive").arg(kernelCopies) : QString()))},
+            {QStringLiteral("documents"), qint64(all.size() + kernelSet.docs.size())},
         };
+        if (withKernel) {
+            meta.insert(QStringLiteral("kernelMessages"), qint64(kernelSet.docs.size()));
+            meta.insert(QStringLiteral("kernelCopies"), kernelCopies);
+            meta.insert(QStringLiteral("kernelCvF1"), std::round(1000 * fit.innerF1) / 1000);
+        }
         QFile mf(modelPath + QStringLiteral(".json"));
         if (!mf.open(QIODevice::WriteOnly)) {
             err << mf.fileName() << ": " << mf.errorString() << '\n';

@@ -2,9 +2,12 @@
 // unsupervised adaptation, and with word vectors, runs on two small generated labeled sets, is
 // deterministic, and cannot be combined with --out (the shipped model never sees a target set or
 // a vector file). --tokenize and --corpus-out write the words the vectors are looked up by.
+// --kernel adds labeled kernel mail to training and chooses C and the threshold by weighted CV on it.
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,6 +26,9 @@ private Q_SLOTS:
     void badVectorFileNamesTheLine();
     void tokenizeDropsTechnicalWordsAndCode();
     void corpusOutHasOneLinePerDistinctText();
+    void kernelSetTrainsAndRecordsItself();
+    void kernelSetChangesTheModel();
+    void badKernelSetNamesTheLine();
 
 private:
     struct Run
@@ -33,6 +39,7 @@ private:
     };
     Run train(const QStringList &extra, const QByteArray &input = {});
     QString writeVectors(const QString &name, const QByteArray &body);
+    QString writeKernelSet();
     QTemporaryDir m_dir;
 };
 
@@ -193,6 +200,71 @@ void TestFrictionTrain::corpusOutHasOneLinePerDistinctText()
     const QList<QByteArray> lines = f.readAll().split('\n');
     QCOMPARE(lines.size(), 121); // 60 review + 60 GitHub texts, then the final newline
     QVERIFY(lines.first().startsWith("this is stupid and you clearly did not read the code item"));
+}
+
+
+QString TestFrictionTrain::writeKernelSet()
+{
+    // Kernel-style mail whose civil/uncivil split the two CSVs do not teach: the civil side is
+    // full of words the generated sets call uncivil ("garbage", "stupid"), aimed at tools.
+    const QString path = m_dir.filePath(QStringLiteral("kernel.jsonl"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    for (int i = 0; i < 40; ++i) {
+        const bool bad = i % 4 == 0;
+        const QString text = bad ? QStringLiteral("You obviously never compiled this, stop sending it (round %1)").arg(i)
+                                 : QStringLiteral("gcc emits garbage here, stupid toolchain, applied anyway (round %1)").arg(i);
+        f.write(QStringLiteral("{\"id\": \"m%1\", \"text\": \"%2\", \"label\": %3, \"weight\": %4}\n")
+                    .arg(i).arg(text).arg(bad ? 1 : 0).arg(bad ? 2.5 : 10.0).toUtf8());
+    }
+    return path;
+}
+
+void TestFrictionTrain::kernelSetTrainsAndRecordsItself()
+{
+    const QString kernel = writeKernelSet();
+    QTemporaryDir out;
+    const Run r = train({QStringLiteral("--kernel"), kernel, QStringLiteral("--kernel-copies"), QStringLiteral("2"), QStringLiteral("--C"),
+                         QStringLiteral("1,10"), QStringLiteral("--eval"), QStringLiteral("--transfer-only"), QStringLiteral("--out"), out.path()});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("kernel mail (kbuild, people's labels): 40 messages, 10 uncivil")), qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("| 5-fold CV, kernel mail (kbuild, people's labels), F1 weighted to the archive")), qPrintable(r.out));
+    QFile meta(QDir(out.path()).filePath(QStringLiteral("friction.model.json")));
+    QVERIFY(meta.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(meta.readAll()).object();
+    QCOMPARE(o.value(QStringLiteral("kernelMessages")).toInt(), 40);
+    QCOMPARE(o.value(QStringLiteral("kernelCopies")).toInt(), 2);
+    // The threshold is the one chosen on kernel mail, not shifted to a prior.
+    QCOMPARE(o.value(QStringLiteral("threshold")).toDouble(), o.value(QStringLiteral("cvThreshold")).toDouble());
+    // The kernel messages are separable, so weighted CV on them finds that.
+    QVERIFY2(o.value(QStringLiteral("kernelCvF1")).toDouble() > 0.9, qPrintable(QString::number(o.value(QStringLiteral("kernelCvF1")).toDouble())));
+}
+
+void TestFrictionTrain::kernelSetChangesTheModel()
+{
+    QTemporaryDir with, without;
+    QCOMPARE(train({QStringLiteral("--kernel"), writeKernelSet(), QStringLiteral("--out"), with.path()}).exitCode, 0);
+    QCOMPARE(train({QStringLiteral("--out"), without.path()}).exitCode, 0);
+    QFile a(QDir(with.path()).filePath(QStringLiteral("friction.model")));
+    QFile b(QDir(without.path()).filePath(QStringLiteral("friction.model")));
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QVERIFY(a.readAll() != b.readAll());
+}
+
+void TestFrictionTrain::badKernelSetNamesTheLine()
+{
+    const QString path = m_dir.filePath(QStringLiteral("bad-kernel.jsonl"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"text\": \"fine\", \"label\": 0, \"weight\": 1}\n{\"text\": \"no weight\", \"label\": 1}\n");
+    f.close();
+    const Run r = train({QStringLiteral("--kernel"), path, QStringLiteral("--eval"), QStringLiteral("--transfer-only")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(path + QStringLiteral(":2: expected")), qPrintable(r.err));
+    const Run missing = train({QStringLiteral("--kernel"), m_dir.filePath(QStringLiteral("absent.jsonl")), QStringLiteral("--eval")});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains(QStringLiteral("absent.jsonl")));
 }
 
 QTEST_GUILESS_MAIN(TestFrictionTrain)
