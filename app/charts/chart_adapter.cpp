@@ -227,6 +227,11 @@ QValueAxis *valueAxis(const report::Chart &spec, double minValue, double maxValu
         maxValue = minValue + 1;
     axis->setRange(minValue, maxValue * 1.05);
     axis->applyNiceNumbers();
+    // A share cannot pass 100 %: nice numbers over a series that touches 100 would draw 150 %.
+    if (spec.percent && maxValue <= 100 && minValue >= 0 && axis->max() > 100) {
+        axis->setRange(0, 100);
+        axis->setTickCount(5);
+    }
     if (spec.percent)
         axis->setLabelFormat(axis->max() - axis->min() < 10 ? QStringLiteral("%.1f %%") : QStringLiteral("%.0f %%"));
     else

@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QSet>
 #include <QTest>
+#include <QValueAxis>
 
 #include <memory>
 
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void hostileTextIsEscapedInSvg();
     void emptyAndGappyChartsRender();
     void formatsValues();
+    void shareAxisStopsAtHundred();
 };
 
 namespace {
@@ -157,6 +159,29 @@ void TestChartAdapter::formatsValues()
     QCOMPARE(charts::formatValue(0.25, spec), QStringLiteral("25.0 %"));
     spec.series = {{QStringLiteral("share"), {25, 50}}}; // already percentages
     QCOMPARE(charts::formatValue(25, spec), QStringLiteral("25.0 %"));
+}
+
+void TestChartAdapter::shareAxisStopsAtHundred()
+{
+    report::Chart spec;
+    spec.kind = report::Chart::Kind::Line;
+    spec.percent = true;
+    spec.categories = {QStringLiteral("2021-04"), QStringLiteral("2021-05"), QStringLiteral("2021-06")};
+    spec.series = {{QStringLiteral("share"), {100, 4, 50}}};
+    std::unique_ptr<QChart> chart(charts::createChart(spec, charts::Theme::light()));
+    QVERIFY(chart);
+    QValueAxis *y = nullptr;
+    for (QAbstractAxis *axis : chart->axes(Qt::Vertical))
+        y = qobject_cast<QValueAxis *>(axis);
+    QVERIFY(y);
+    QCOMPARE(y->min(), 0.0);
+    QCOMPARE(y->max(), 100.0);
+    // A count is not a share: 100 may grow past itself.
+    spec.percent = false;
+    std::unique_ptr<QChart> counts(charts::createChart(spec, charts::Theme::light()));
+    for (QAbstractAxis *axis : counts->axes(Qt::Vertical))
+        y = qobject_cast<QValueAxis *>(axis);
+    QVERIFY(y->max() > 100.0);
 }
 
 QTEST_MAIN(TestChartAdapter)
