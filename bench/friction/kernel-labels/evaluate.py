@@ -1,32 +1,20 @@
 #!/usr/bin/env python3
-"""Precision, recall and F1 of a friction model on the labeled kernel-mail sample.
+"""Precision, recall and F1 of a friction model on the labeled kernel mail.
 
-The labels file (labels.jsonl) holds the sample design in its first line and one labeled
-message per line after it. The texts are not in the repository: they are read from a store
-ingested from the kbuild archive in ../shared/data, and scored by `kernellens-cli friction
-classify`, exactly as `kernellens-cli friction` scores a store.
+The texts are read from a store ingested from the kbuild archive in ../shared/data and scored
+by `kernellens-cli friction classify`, exactly as `kernellens-cli friction` scores a store.
+The design (which files, what each message stands for) is labeled_design.py's.
 
 Two sets of figures are printed:
-- sample: every labeled message counts once (the sample is enriched in high scores);
-- population: each message weighted by band size / band sample size (Horvitz-Thompson), an
-  estimate for the whole archive, with a 95% interval from a stratified bootstrap.
+- sample: every labeled message counts once (the samples are enriched in high scores);
+- population: each message weighted by what it stands for, an estimate for the whole archive,
+  with a 95% interval from a stratified bootstrap.
 Exit status 1 when a labeled message is missing from the store or the classifier fails, and
 when --expect-f1 is given and the population F1 differs from it by more than 0.005.
 """
-import argparse, json, random, sqlite3, subprocess, sys, zlib
-from pathlib import Path
+import argparse, json, random, subprocess, sys
 
-def own_text(blob):
-    if len(blob) < 4 or int.from_bytes(blob[:4], "big") == 0:
-        return ""
-    return zlib.decompress(blob[4:]).decode("utf-8", "replace")
-
-def load_labels(path):
-    with open(path, encoding="utf-8") as f:
-        lines = [json.loads(l) for l in f if l.strip()]
-    if not lines or "header" not in lines[0]:
-        sys.exit(f"{path}: the first line must be the sample design ({{\"header\": ...}})")
-    return lines[0]["header"], lines[1:]
+import labeled_design
 
 def score(cli, model, texts):
     cmd = [cli, "friction", "classify"] + (["--model", model] if model else [])
@@ -43,7 +31,7 @@ def score(cli, model, texts):
 def counts(rows, weights, predicted):
     tp = fp = fn = 0.0
     for r in rows:
-        w = weights[r["band"]]
+        w = weights[r["stratum"]]
         p, y = predicted[r["msgid"]], r["label"]
         tp += w * (p and y)
         fp += w * (p and not y)
@@ -57,16 +45,9 @@ def prf(tp, fp, fn):
     return p, r, f
 
 def main():
-    here = Path(__file__).resolve().parent
     ap = argparse.ArgumentParser()
-    ap.add_argument("--store", required=True, help="store directory ingested from the kbuild archive")
+    labeled_design.add_arguments(ap)
     ap.add_argument("--cli", required=True, help="path of kernellens-cli")
-    ap.add_argument("--labels", action="append",
-                    help="labels file (repeatable: the samples are pooled, each weighted by its own design); "
-                         "default: labels-test.jsonl")
-    ap.add_argument("--census", action="append", default=[],
-                    help="labels file whose messages count once each, exactly: the labeled messages the "
-                         "--labels sample's population leaves out (repeatable)")
     ap.add_argument("--predictions", action="append", default=[],
                     help="JSON lines {\"id\", \"uncivil\"} that replace the model's decision for those messages: "
                          "the trainer's out-of-fold decisions for messages the model was trained on (--kernel-oof)")
@@ -77,33 +58,8 @@ def main():
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    paths = args.labels or [str(here / "labels-test.jsonl")]
-    rows, bands = [], {}
-    for i, path in enumerate(paths):
-        header, part = load_labels(path)
-        # Bands are per sample: the same name in two samples is two strata.
-        for b in header["bands"]:
-            bands[f"{i}:{b['band']}"] = b
-        for r in part:
-            rows.append(dict(r, band=f"{i}:{r['band']}", source=path))
-    for path in args.census:
-        _, part = load_labels(path)
-        n = len(part)
-        # A census band: every message of it is labeled, so each stands for itself.
-        bands[f"census:{path}"] = {"band": "census", "population": n, "sampled": n}
-        for r in part:
-            rows.append(dict(r, band=f"census:{path}", source=path))
-    db_path = Path(args.store) / "kernellens.sqlite"
-    if not db_path.exists():
-        sys.exit(f"{db_path}: no such store database")
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    texts = {}
-    for r in rows:
-        hit = db.execute("SELECT b.own_text FROM messages m JOIN message_bodies b ON b.message_id = m.id "
-                         "WHERE m.msgid = ? LIMIT 1", (r["msgid"],)).fetchone()
-        if hit is None:
-            sys.exit(f"{r['source']}: message <{r['msgid']}> is not in {db_path}")
-        texts[r["msgid"]] = own_text(hit[0])
+    rows, strata = labeled_design.load_design(args)
+    texts = labeled_design.read_texts(args.store, rows)
     scored = score(args.cli, args.model, texts)
     missing = [m for m in texts if m not in scored]
     if missing:
@@ -122,19 +78,18 @@ def main():
                         predicted[o["id"]] = bool(o["uncivil"])
                         replaced += 1
 
-    labeled = {b: sum(1 for r in rows if r["band"] == b) for b in bands}
-    ones = {b: 1.0 for b in bands}
-    ht = {b: bands[b]["population"] / labeled[b] for b in bands if labeled[b]}
+    ones = {s: 1.0 for s in strata}
+    ht = {s: labeled_design.weight(v) for s, v in strata.items()}
 
     sample = prf(*counts(rows, ones, predicted))
     population = prf(*counts(rows, ht, predicted))
-    prevalence = sum(ht[r["band"]] * r["label"] for r in rows) / sum(b["population"] for b in bands.values())
+    prevalence = sum(ht[r["stratum"]] * r["label"] for r in rows) / sum(v["population"] for v in strata.values())
 
     rng = random.Random(20261122)
-    by_band = {b: [r for r in rows if r["band"] == b] for b in bands}
+    by_stratum = {s: [r for r in rows if r["stratum"] == s] for s in strata}
     boot = []
     for _ in range(args.bootstrap):
-        resampled = [rng.choice(by_band[b]) for b in bands for _ in by_band[b]]
+        resampled = [rng.choice(by_stratum[s]) for s in strata for _ in by_stratum[s]]
         boot.append(prf(*counts(resampled, ht, predicted)))
     def interval(i):
         vals = sorted(x[i] for x in boot)
@@ -142,9 +97,10 @@ def main():
 
     result = {
         "labeled": len(rows), "uncivil_labeled": sum(r["label"] for r in rows),
-        "per_band": {b: {"population": bands[b]["population"], "labeled": labeled[b],
-                         "uncivil": sum(r["label"] for r in by_band[b]),
-                         "predicted_uncivil": sum(predicted[r["msgid"]] for r in by_band[b])} for b in bands},
+        "per_stratum": {s: {"population": v["population"], "labeled": v["labeled"],
+                            "uncivil": sum(r["label"] for r in by_stratum[s]),
+                            "predicted_uncivil": sum(predicted[r["msgid"]] for r in by_stratum[s])}
+                        for s, v in strata.items()},
         "sample": dict(zip(("precision", "recall", "f1"), sample)),
         "population": dict(zip(("precision", "recall", "f1"), population)),
         "population_95": {k: interval(i) for i, k in enumerate(("precision", "recall", "f1"))},
@@ -155,8 +111,8 @@ def main():
     else:
         print(f"labeled messages: {len(rows)}, uncivil: {result['uncivil_labeled']}"
               + (f", {replaced} decisions from {', '.join(args.predictions)}" if args.predictions else ""))
-        for b, v in result["per_band"].items():
-            print(f"  {b}: population {v['population']}, labeled {v['labeled']}, uncivil {v['uncivil']}, "
+        for name, v in result["per_stratum"].items():
+            print(f"  {name}: population {v['population']}, labeled {v['labeled']}, uncivil {v['uncivil']}, "
                   f"predicted uncivil {v['predicted_uncivil']}")
         print("sample:     P %.3f  R %.3f  F1 %.3f" % sample)
         lo = result["population_95"]

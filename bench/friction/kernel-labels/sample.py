@@ -11,17 +11,13 @@ Writes JSON lines: a header object, then one object per sampled message with the
 annotators see (the author's own text, quotes already removed by the ingest, diff cut off).
 The model score is kept out of that file so that annotators cannot see it.
 """
-import argparse, hashlib, json, sqlite3, sys, zlib
+import argparse, hashlib, json, sqlite3, sys
+
+from labeled_design import own_text
 
 def bands_of(cuts):
     edges = [1.01] + cuts + [0.0]
     return [(f"S{i + 1}", edges[i + 1], edges[i]) for i in range(len(edges) - 1)]
-
-def own_text(blob):
-    # The ingest stores own_text as qCompress() output: a big-endian length, then zlib.
-    if len(blob) < 4 or int.from_bytes(blob[:4], "big") == 0:
-        return ""
-    return zlib.decompress(blob[4:]).decode("utf-8", "replace")
 
 def prose(text):
     lines = []
