@@ -1,11 +1,12 @@
 // kernellens-train-friction: reproduces resources/friction/friction.model from the two labeled
-// sets in ../shared/data/friction and the lexicon, and prints the evaluation (5-fold
-// cross-validation per set, cross-platform, combined). Deterministic: fixed fold assignment
+// sets in ../shared/data/friction, the labeled kernel mail (--kernel) and the lexicon, and prints
+// the evaluation (5-fold cross-validation per set, cross-platform, combined, kernel mail). Deterministic: fixed fold assignment
 // (mt19937 seed 20240601, own Fisher-Yates) and liblinear's deterministic primal Newton solver.
 //
 // Usage: kernellens-train-friction --data DIR --lexicon FILE [--out DIR] [--eval] [--C c]
 //        [--adapt none|shared-vocab|self-train|weighting] (evaluation only, see fitAdapted)
 //        [--embeddings FILE.vec [--embedding-weight x]] (evaluation only) [--corpus-out FILE] [--tokenize]
+//        [--kernel FILE [--kernel-copies n] [--kernel-oof FILE]]
 
 #include "friction_features.h"
 #include "model_io.h"
@@ -1170,7 +1171,6 @@ int main(int argc, char *argv[])
             {QStringLiteral("threshold"), threshold},
             {QStringLiteral("cvThreshold"), cvThreshold},
             {QStringLiteral("trainingPrior"), std::round(trainPrior * 1000) / 1000},
-            {QStringLiteral("targetPrior"), kKernelMailPrior},
             {QStringLiteral("minDf"), params.minDf},
             {QStringLiteral("C"), fit.C},
             {QStringLiteral("solver"), solver},
@@ -1180,6 +1180,8 @@ int main(int argc, char *argv[])
                                               + (withKernel ? QStringLiteral("; kernel mail labeled by people (bench/friction/kernel-labels), each message x%1, C and threshold chosen by 5-fold CV on it weighted to the archive").arg(kernelCopies) : QString()))},
             {QStringLiteral("documents"), qint64(all.size() + kernelSet.docs.size())},
         };
+        if (!withKernel)
+            meta.insert(QStringLiteral("targetPrior"), kKernelMailPrior);
         if (withKernel) {
             meta.insert(QStringLiteral("kernelMessages"), qint64(kernelSet.docs.size()));
             meta.insert(QStringLiteral("kernelCopies"), kernelCopies);
