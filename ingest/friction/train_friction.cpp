@@ -682,7 +682,7 @@ Fit fitAdapted(const std::vector<const Doc *> &source, const std::vector<const D
 }
 
 // Labeled kernel mail (--kernel): JSON lines {"id", "text", "label", "weight"} written by
-// bench/friction/kernel-labels/export.py from a store and the people's labels. `weight` is the
+// bench/friction/kernel-labels/export.py from a store and the codebook labels. `weight` is the
 // number of archive messages the labeled one stands for (the sample is stratified by score, so
 // high scores are over-represented); F1 on these documents is computed with those weights, which
 // makes it an estimate of F1 on the whole archive and not on the enriched sample.
@@ -693,7 +693,7 @@ bool loadKernelSet(const QString &path, const Lexicon &lexicon, DataSet &out, QT
         err << path << ": " << f.errorString() << '\n';
         return false;
     }
-    out.name = QStringLiteral("kernel mail (kbuild, people's labels)");
+    out.name = QStringLiteral("kernel mail (kbuild, codebook labels)");
     for (qsizetype line = 1; !f.atEnd(); ++line) {
         const QByteArray raw = f.readLine();
         if (raw.trimmed().isEmpty())
@@ -1177,7 +1177,7 @@ int main(int argc, char *argv[])
             {QStringLiteral("positiveWeight"), params.positiveWeight},
             {QStringLiteral("features"), toJson(g_features)},
             {QStringLiteral("trainedOn"), QString(QStringLiteral("code-review-toxicity.csv + github-incivility-comments.csv, identical texts merged (majority label); tbdf None = civil, any other tbdf = uncivil")
-                                              + (withKernel ? QStringLiteral("; kernel mail labeled by people (bench/friction/kernel-labels), each message x%1, C and threshold chosen by 5-fold CV on it weighted to the archive").arg(kernelCopies) : QString()))},
+                                              + (withKernel ? QStringLiteral("; kernel mail labeled against a codebook (bench/friction/kernel-labels), each message x%1, C and threshold chosen by 5-fold CV on it weighted to the archive").arg(kernelCopies) : QString()))},
             {QStringLiteral("documents"), qint64(all.size() + kernelSet.docs.size())},
         };
         if (!withKernel)

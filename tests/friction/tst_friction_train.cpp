@@ -228,8 +228,8 @@ void TestFrictionTrain::kernelSetTrainsAndRecordsItself()
     const Run r = train({QStringLiteral("--kernel"), kernel, QStringLiteral("--kernel-copies"), QStringLiteral("2"), QStringLiteral("--C"),
                          QStringLiteral("1,10"), QStringLiteral("--eval"), QStringLiteral("--transfer-only"), QStringLiteral("--out"), out.path()});
     QCOMPARE(r.exitCode, 0);
-    QVERIFY2(r.err.contains(QStringLiteral("kernel mail (kbuild, people's labels): 40 messages, 10 uncivil")), qPrintable(r.err));
-    QVERIFY2(r.out.contains(QStringLiteral("| 5-fold CV, kernel mail (kbuild, people's labels), F1 weighted to the archive")), qPrintable(r.out));
+    QVERIFY2(r.err.contains(QStringLiteral("kernel mail (kbuild, codebook labels): 40 messages, 10 uncivil")), qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("| 5-fold CV, kernel mail (kbuild, codebook labels), F1 weighted to the archive")), qPrintable(r.out));
     QFile meta(QDir(out.path()).filePath(QStringLiteral("friction.model.json")));
     QVERIFY(meta.open(QIODevice::ReadOnly));
     const QJsonObject o = QJsonDocument::fromJson(meta.readAll()).object();
