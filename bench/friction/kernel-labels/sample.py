@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Draw the stratified sample of kernel mail that people label for friction evaluation.
+"""Draw a stratified sample of kernel mail for annotators to label against GUIDE.md.
 
 Strata are bands of the score given by the model named on the command line; within a band
 the messages with the lowest SHA-256(salt + Message-ID) are taken, so the same store and
@@ -13,7 +13,7 @@ The model score is kept out of that file so that annotators cannot see it.
 """
 import argparse, hashlib, json, sqlite3, sys
 
-from labeled_design import own_text
+from labeled_design import load_labels, own_text
 
 def bands_of(cuts):
     edges = [1.01] + cuts + [0.0]
@@ -25,8 +25,7 @@ def prose(text):
         if line.startswith("diff --git ") or line.startswith("--- a/") or line == "---":
             break
         lines.append(line)
-    out = "\n".join(lines).strip()
-    return out
+    return "\n".join(lines).strip()
 
 def main():
     ap = argparse.ArgumentParser()
@@ -50,12 +49,9 @@ def main():
     models = {r[4] for r in rows}
     if len(models) != 1:
         sys.exit(f"{args.store}: messages scored by {len(models)} model versions; rescore first")
-    excluded = set()
-    for path in args.exclude:
-        with open(path, encoding="utf-8") as f:
-            excluded |= {json.loads(l).get("msgid") for l in f if l.strip()}
+    excluded = {r["msgid"] for path in args.exclude for r in load_labels(path)[1]}
     rows = [r for r in rows if r[0] not in excluded]
-    header = {"salt": args.salt, "model_version": models.pop(), "excluded": len(excluded - {None}), "bands": []}
+    header = {"salt": args.salt, "model_version": models.pop(), "excluded": len(excluded), "bands": []}
     items = []
     for (name, lo, hi), n in zip(bands, sizes):
         band = [r for r in rows if lo <= r[3] < hi]
