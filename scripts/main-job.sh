@@ -2,7 +2,8 @@
 # The main job, from a fresh Debian 12 machine to a report:
 #   1. install the build dependencies (Debian packages) and build KernelLens (Release);
 #   2. ingest real data: the linux-kbuild public-inbox archive and kernel-mini from ../shared/data
-#      (or, where given, a lore list URL and a kernel git URL);
+#      (or, where given, a lore list URL and a kernel git URL), and the liburing repository with
+#      its io-uring threads, so patch review (mail linked to commits) has real data;
 #   3. write the self-contained HTML report;
 #   4. print where the report is and how to open the GUI on the same store.
 # Reruns are incremental: the clones and the store are kept, and ingest reads only what is new.
@@ -58,6 +59,7 @@ step "Configuring and building ($build_type, $jobs jobs) in $build"
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
   -DKERNELLENS_BUILD_TESTS=OFF -DKERNELLENS_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "$jobs"
+bash "$here/scripts/check-build-deps.sh" "$build"
 cli="$build/app/cli/kernellens-cli"
 gui="$build/app/gui/kernellens"
 [ -x "$cli" ] || die "the build did not produce $cli"
@@ -95,6 +97,13 @@ else
   git_source="$out/kernel-mini.git"
 fi
 
+liburing_bundle="$data/liburing.bundle"
+liburing_mbox="$data/io-uring-liburing.mbox"
+if [ -r "$liburing_bundle" ] && [ -r "$liburing_mbox" ] && [ ! -d "$out/liburing.git" ]; then
+  step "Cloning liburing from $(basename "$liburing_bundle")"
+  git clone --mirror --progress "$liburing_bundle" "$out/liburing.git"
+fi
+
 # --- ingest ----------------------------------------------------------------------------------------
 step "Ingesting git history: $git_source"
 t=$SECONDS
@@ -105,6 +114,14 @@ step "Ingesting the $list_name mailing list: $mail_source"
 t=$SECONDS
 "$cli" --db "$store" ingest mail --list "$list_name" "$mail_source"
 echo "    mail ingest: $((SECONDS - t)) s"
+
+if [ -d "$out/liburing.git" ]; then
+  step "Ingesting liburing and its io-uring threads (patch review: mail linked to commits)"
+  t=$SECONDS
+  "$cli" --db "$store" ingest git --tags 'liburing-*' "$out/liburing.git"
+  "$cli" --db "$store" ingest mail --list io-uring "$liburing_mbox"
+  echo "    liburing ingest: $((SECONDS - t)) s"
+fi
 
 step "What the store holds"
 "$cli" --db "$store" stats || true
@@ -133,6 +150,8 @@ cat <<EOF
     '$cli' --db '$store' adoption
     '$cli' --db '$store' coverage
     '$cli' --db '$store' friction
+    '$cli' --db '$store' series --list io-uring
+    '$cli' --db '$store' review --by release --language second
     '$cli' --db '$store' search 's:rust AND d:2024-01-01..2024-12-31'
     '$cli' --db '$store' report --format pdf --out '$out/kernellens-report.pdf'
 EOF

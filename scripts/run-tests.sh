@@ -8,6 +8,9 @@ jobs=$(nproc)
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKERNELLENS_WERROR=ON
 cmake --build build -j "$jobs"
+# Would this build work on a fresh machine? Every Debian package the build used (CMake package
+# files, headers, linked libraries) must be on the fresh image or installed by install-deps.sh.
+bash "$here/scripts/check-build-deps.sh" build
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 900
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKERNELLENS_SANITIZE=ON \

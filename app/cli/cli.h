@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QStringList>
 #include <QTextStream>
@@ -68,5 +69,14 @@ int onboarding(Context &, const QStringList &args);
 int coverage(Context &, const QStringList &args);
 int friction(Context &, const QStringList &args);
 int report(Context &, const QStringList &args);
+int derive(Context &, const QStringList &args);
+int link(Context &, const QStringList &args);
+int patches(Context &, const QStringList &args);
+int series(Context &, const QStringList &args);
+int review(Context &, const QStringList &args);
+
+// The derive stage after an ingest: prints one line per derivation (text) and returns the runs
+// for the ingest's JSON object.
+Result<QJsonArray> deriveAfterIngest(Context &ctx, Store &store);
 
 } // namespace kl::cli

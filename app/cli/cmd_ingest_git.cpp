@@ -8,6 +8,25 @@
 
 namespace kl::cli {
 
+namespace {
+
+void printGitSummary(Context &ctx, const ingest::GitIngestSummary &s, const ingest::GitIngestOptions &options)
+{
+    ctx.out << "ingested " << s.repositoryPath << ": " << s.commitsAdded << " new commits ("
+            << s.mergesAdded << " merges, " << s.fileChangesAdded << " file changes), "
+            << s.commitsReassigned << " reassigned to new releases, " << s.releasesAdded
+            << " new releases of " << s.releasesTotal << ", " << s.snapshotsAdded
+            << " release snapshots (" << s.blobsCounted << " blobs read); history "
+            << QString::number(s.historySeconds, 'f', 2) << " s, snapshots "
+            << QString::number(s.snapshotSeconds, 'f', 2) << " s\n";
+    if (s.releasesTotal == 0)
+        ctx.err << "kernellens-cli: warning: no tag matches " << options.tagPattern
+                << "; no releases, so no snapshots\n";
+    ctx.out.flush();
+}
+
+} // namespace
+
 int ingestGit(Context &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -53,6 +72,11 @@ int ingestGit(Context &ctx, const QStringList &args)
     if (!result)
         return ctx.fail(result.status());
     const auto &s = result.value();
+    if (ctx.format == OutputFormat::Text && !ctx.quiet)
+        printGitSummary(ctx, s, options);
+    auto derived = deriveAfterIngest(ctx, *store);
+    if (!derived)
+        return ctx.fail(derived.status());
     if (ctx.format == OutputFormat::Json) {
         QJsonObject o;
         o.insert(QStringLiteral("source_id"), s.sourceId);
@@ -67,20 +91,8 @@ int ingestGit(Context &ctx, const QStringList &args)
         o.insert(QStringLiteral("blobs_counted"), s.blobsCounted);
         o.insert(QStringLiteral("history_seconds"), s.historySeconds);
         o.insert(QStringLiteral("snapshot_seconds"), s.snapshotSeconds);
-        o.insert(QStringLiteral("coverage"), s.coverageNote);
+        o.insert(QStringLiteral("derive"), derived.value());
         ctx.printJson(o);
-    } else if (!ctx.quiet) {
-        ctx.out << "ingested " << s.repositoryPath << ": " << s.commitsAdded << " new commits ("
-                << s.mergesAdded << " merges, " << s.fileChangesAdded << " file changes), "
-                << s.commitsReassigned << " reassigned to new releases, " << s.releasesAdded
-                << " new releases of " << s.releasesTotal << ", " << s.snapshotsAdded
-                << " release snapshots (" << s.blobsCounted << " blobs read); history "
-                << QString::number(s.historySeconds, 'f', 2) << " s, snapshots "
-                << QString::number(s.snapshotSeconds, 'f', 2) << " s\n";
-        if (s.releasesTotal == 0)
-            ctx.err << "kernellens-cli: warning: no tag matches " << options.tagPattern
-                    << "; no releases, so no snapshots\n";
-        ctx.out.flush();
     }
     return ExitOk;
 }

@@ -43,6 +43,25 @@ int ingestMail(Context &ctx, const QStringList &args)
     if (!result)
         return ctx.fail(result.status());
     const ingest::MailIngestSummary &s = result.value();
+    if (ctx.format == OutputFormat::Text && !ctx.quiet)
+        ctx.out << QStringLiteral("%1: %2 messages read, %3 added, %4 removed, %5 already stored, "
+                                  "%6 duplicate Message-IDs, %7 warnings in %8 s (%9 messages/s)")
+                       .arg(list)
+                       .arg(s.messagesRead)
+                       .arg(s.messagesAdded)
+                       .arg(s.messagesRemoved)
+                       .arg(s.alreadyStored)
+                       .arg(s.duplicates)
+                       .arg(s.warnings)
+                       .arg(s.seconds, 0, 'f', 1)
+                       .arg(s.seconds > 0 ? s.messagesRead / s.seconds : 0.0, 0, 'f', 0)
+                << '\n';
+    if (ctx.format == OutputFormat::Text && !ctx.quiet)
+        for (auto it = s.warningsByKind.cbegin(); it != s.warningsByKind.cend(); ++it)
+            ctx.out << QStringLiteral("  warning %1: %2").arg(it.key()).arg(it.value()) << '\n';
+    auto derived = deriveAfterIngest(ctx, *store);
+    if (!derived)
+        return ctx.fail(derived.status());
 
     if (ctx.format == OutputFormat::Json) {
         QJsonObject warnings;
@@ -58,33 +77,12 @@ int ingestMail(Context &ctx, const QStringList &args)
             {QStringLiteral("duplicates"), s.duplicates},
             {QStringLiteral("warnings"), s.warnings},
             {QStringLiteral("warnings_by_kind"), warnings},
-            {QStringLiteral("threads"), s.threads},
-            {QStringLiteral("series"), s.series},
+            {QStringLiteral("derive"), derived.value()},
             {QStringLiteral("seconds"), s.seconds},
             {QStringLiteral("messages_per_second"), s.seconds > 0 ? s.messagesRead / s.seconds : 0.0},
         });
         return ExitOk;
     }
-    if (ctx.quiet)
-        return ExitOk;
-    ctx.out << QStringLiteral("%1: %2 messages read, %3 added, %4 removed, %5 already stored, "
-                              "%6 duplicate Message-IDs, %7 warnings; %8 threads, %9 series")
-                   .arg(list)
-                   .arg(s.messagesRead)
-                   .arg(s.messagesAdded)
-                   .arg(s.messagesRemoved)
-                   .arg(s.alreadyStored)
-                   .arg(s.duplicates)
-                   .arg(s.warnings)
-                   .arg(s.threads)
-                   .arg(s.series)
-            << '\n';
-    ctx.out << QStringLiteral("%1 s (%2 messages/s)")
-                   .arg(s.seconds, 0, 'f', 1)
-                   .arg(s.seconds > 0 ? s.messagesRead / s.seconds : 0.0, 0, 'f', 0)
-            << '\n';
-    for (auto it = s.warningsByKind.cbegin(); it != s.warningsByKind.cend(); ++it)
-        ctx.out << QStringLiteral("  warning %1: %2").arg(it.key()).arg(it.value()) << '\n';
     return ExitOk;
 }
 

@@ -78,6 +78,12 @@ int stats(Context &ctx, const QStringList &args)
         {"commits", "commits", "SELECT count(*) FROM commits"},
         {"releases", "releases", "SELECT count(*) FROM releases"},
         {"parse warnings", "parse_warnings", "SELECT count(*) FROM parse_warnings"},
+        {"patch mail linked to a commit", "patch_links",
+         "SELECT count(DISTINCT message_id) FROM patch_links WHERE role = 'merged'"},
+        {"commits linked to patch mail", "patch_links", "SELECT count(DISTINCT commit_id) FROM patch_links"},
+        {"series merged", "series_review", "SELECT count(*) FROM series_review WHERE outcome = 'merged'"},
+        {"series ignored", "series_review", "SELECT count(*) FROM series_review WHERE outcome = 'ignored'"},
+        {"derive warnings", "derive_warnings", "SELECT count(*) FROM derive_warnings"},
     };
     for (const auto &f : figures) {
         if (Status s = add(QString::fromUtf8(f.what), QString::fromUtf8(f.table), QString::fromUtf8(f.sql)); !s)

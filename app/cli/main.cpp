@@ -45,6 +45,11 @@ const Subcommand kSubcommands[] = {
     {"onboarding", "newcomer cohorts and retention", kl::cli::onboarding},
     {"coverage", "binding coverage per MAINTAINERS subsystem", kl::cli::coverage},
     {"friction", "heated review threads, ranked with evidence", kl::cli::friction},
+    {"patches", "patch mail with the commit that merged it and its outcome", kl::cli::patches},
+    {"series", "patch series: versions, outcome, release, review latencies", kl::cli::series},
+    {"review", "review outcomes and latencies per month or release", kl::cli::review},
+    {"link", "link patch mail to commits (--methods), or evaluate the methods", kl::cli::link},
+    {"derive", "run the derive stage (it also runs after every ingest)", kl::cli::derive},
     {"report", "write a report (html, pdf, md, json, csv)", kl::cli::report},
 };
 

@@ -10,6 +10,7 @@
 #define KL_GUI_HAVE_FRICTION 1
 #define KL_GUI_HAVE_ONBOARDING 1
 #define KL_GUI_HAVE_MAIL_MODELS 1
+#define KL_GUI_HAVE_REVIEW 1
 
 #if KL_GUI_HAVE_MAIL_INGEST || KL_GUI_HAVE_MAIL_READER
 #include <kernellens/ingest/mail_ingest.h>
@@ -17,6 +18,7 @@
 #if KL_GUI_HAVE_GIT_INGEST
 #include <kernellens/ingest/git_ingest.h>
 #endif
+#include <kernellens/ingest/derive.h>
 #if KL_GUI_HAVE_ADOPTION
 #include <kernellens/models/adoption.h>
 #endif
@@ -31,6 +33,9 @@
 #endif
 #if KL_GUI_HAVE_ONBOARDING
 #include <kernellens/models/onboarding.h>
+#endif
+#if KL_GUI_HAVE_REVIEW
+#include <kernellens/models/review.h>
 #endif
 
 namespace kl::gui {
@@ -104,12 +109,15 @@ Result<QString> runMailIngest(Store &store, const QString &listName, const QStri
     auto summary = ingest::ingestMail(store, options, ctx);
     if (!summary)
         return summary.status();
-    return QStringLiteral("%1 messages added, %2 already stored, %3 warnings, %4 threads in %5 s")
+    auto derived = derive::runDerivations(store, {}, ctx);
+    if (!derived)
+        return derived.status();
+    return QStringLiteral("%1 messages added, %2 already stored, %3 warnings in %4 s; %5")
         .arg(summary->messagesAdded)
         .arg(summary->alreadyStored)
         .arg(summary->warnings)
-        .arg(summary->threads)
-        .arg(summary->seconds, 0, 'f', 1);
+        .arg(summary->seconds, 0, 'f', 1)
+        .arg(derive::summaryLine(derived.value()));
 #else
     (void)store, (void)listName, (void)sources, (void)ctx;
     return Status::error(QStringLiteral("mail ingest is not built yet"));
@@ -133,9 +141,10 @@ Result<QString> runGitIngest(Store &store, const QString &source, const QString 
                        .arg(summary->releasesAdded)
                        .arg(summary->snapshotsAdded)
                        .arg(summary->historySeconds + summary->snapshotSeconds, 0, 'f', 1);
-    if (!summary->coverageNote.isEmpty())
-        text += QStringLiteral("; ") + summary->coverageNote;
-    return text;
+    auto derived = derive::runDerivations(store, {}, ctx);
+    if (!derived)
+        return derived.status();
+    return QString(text + QStringLiteral("; ") + derive::summaryLine(derived.value()));
 #else
     (void)store, (void)source, (void)branch, (void)ctx;
     return Status::error(QStringLiteral("git ingest is not built yet"));
@@ -223,6 +232,74 @@ Result<report::Table> coverageDrillDown(Store &store, const QString &release, co
 #else
     (void)store, (void)release, (void)subsystem;
     return Status::error(QStringLiteral("the coverage analysis is not built yet"));
+#endif
+}
+
+bool reviewAvailable() { return KL_GUI_HAVE_REVIEW; }
+
+Result<bool> storeHasReviewData(Store &store)
+{
+#if KL_GUI_HAVE_REVIEW
+    auto has = models::hasReviewData(store);
+    if (!has) {
+        // A store written before the review schema (opened read-only, so not migrated) has none.
+        auto table = store.db().scalar(
+            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'series_review'"));
+        if (table && table->toLongLong() == 0)
+            return false;
+    }
+    return has;
+#else
+    (void)store;
+    return false;
+#endif
+}
+
+Result<report::Table> reviewSeriesTable(Store &store, const models::Filter &filter)
+{
+#if KL_GUI_HAVE_REVIEW
+    return models::seriesTable(store, filter);
+#else
+    (void)store, (void)filter;
+    return Status::error(QStringLiteral("the review analysis is not built yet"));
+#endif
+}
+
+Result<report::Section> computeReviewSection(ReviewPart part, Store &store, const models::Filter &filter)
+{
+#if KL_GUI_HAVE_REVIEW
+    if (part == ReviewPart::MailOnboarding)
+        return models::mailOnboardingSection(store, filter);
+    return models::reviewSection(store, filter);
+#else
+    (void)part, (void)store, (void)filter;
+    return Status::error(QStringLiteral("the review analysis is not built yet"));
+#endif
+}
+
+Result<SeriesTimeline> loadSeriesTimeline(Store &store, qint64 seriesId)
+{
+#if KL_GUI_HAVE_REVIEW
+    auto t = models::reviewTimeline(store, seriesId);
+    if (!t)
+        return t.status();
+    SeriesTimeline out;
+    out.seriesId = t->seriesId;
+    out.title = t->title;
+    out.author = t->author;
+    out.list = t->list;
+    out.language = t->language;
+    out.subsystems = t->subsystems;
+    out.outcome = t->outcome;
+    for (const models::ReviewVersion &v : t->versions)
+        out.versions.append({v.seriesId, v.version, v.title, v.posted, v.outcome, v.patches, v.replies, v.firstMessageId});
+    for (const models::ReviewCommit &c : t->commits)
+        out.commits.append({c.oid, c.subject, c.committed, c.release, c.method, c.confidence});
+    out.reviewers = t->reviewers;
+    return out;
+#else
+    (void)store, (void)seriesId;
+    return Status::error(QStringLiteral("the review analysis is not built yet"));
 #endif
 }
 

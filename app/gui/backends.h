@@ -62,6 +62,48 @@ struct ThreadNode
 bool coverageDrillDownAvailable();
 Result<report::Table> coverageDrillDown(Store &store, const QString &release, const QString &subsystem);
 
+// Patch review (models/review.h): the series browser, its per-series timeline, and the
+// review and mail-onboarding sections. The timeline is mirrored here so views need no model header.
+struct TimelineVersion
+{
+    qint64 seriesId = 0;
+    int version = 1;
+    QString title;
+    QDateTime posted;
+    QString outcome;           // merged, superseded, rejected, pending, ignored
+    qint64 patches = 0;
+    qint64 replies = 0;
+    QString firstMessageId;    // cover letter or first patch: opens the thread
+};
+struct TimelineCommit
+{
+    QString oid;
+    QString subject;
+    QDateTime committed;
+    QString release;           // first release containing it; empty: unreleased
+    QString method;            // how the patch was linked to it
+    double confidence = 0;
+};
+struct SeriesTimeline
+{
+    qint64 seriesId = 0;
+    QString title;
+    QString author;
+    QString list;
+    QString language;
+    QStringList subsystems;
+    QString outcome;
+    QList<TimelineVersion> versions;
+    QList<TimelineCommit> commits;
+    QStringList reviewers;
+};
+enum class ReviewPart { Outcomes, MailOnboarding };
+bool reviewAvailable();
+Result<bool> storeHasReviewData(Store &store);
+Result<report::Table> reviewSeriesTable(Store &store, const models::Filter &filter);
+Result<report::Section> computeReviewSection(ReviewPart part, Store &store, const models::Filter &filter);
+Result<SeriesTimeline> loadSeriesTimeline(Store &store, qint64 seriesId);
+
 // `key`: a messages.id row number or a Message-ID.
 Result<QList<ThreadNode>> loadThreadOf(Store &store, const QString &key);
 Result<QList<ThreadNode>> loadThread(Store &store, qint64 threadId);

@@ -215,7 +215,7 @@ DashboardView::DashboardView(QWidget *parent) : View(QStringLiteral("dashboard")
         {"newcomers", tr("Newcomers this quarter"), "onboarding"},
         {"messages", tr("Messages in the store"), "search"},
         {"threads", tr("Threads"), "friction"},
-        {"patches", tr("Patches posted"), "search"},
+        {"patches", tr("Patches posted"), "review"},
         {"sources", tr("Sources ingested"), "sources"},
     };
     for (int i = 0; i < specs.size(); ++i) {
@@ -252,7 +252,10 @@ void DashboardView::presentOverview(const StoreOverview &o)
     }
     m_cards[QStringLiteral("messages")]->setFigure(count(o.messages), o.lists.join(QStringLiteral(", ")));
     m_cards[QStringLiteral("threads")]->setFigure(count(o.threads), QString());
-    m_cards[QStringLiteral("patches")]->setFigure(count(o.patches), QString());
+    // Series (versions of patch sets), as the derive stage follows them into the tree.
+    m_cards[QStringLiteral("patches")]->setFigure(
+        count(o.patches), o.patchSets > 0 ? tr("%1 of %2 series merged").arg(count(o.patchSetsMerged), count(o.patchSets))
+                          : o.patches > 0 ? tr("ingest the git repository to follow them") : QString());
     m_cards[QStringLiteral("sources")]->setFigure(count(o.exists ? qint64(o.sources.size()) : 0),
                                                   o.warnings > 0 ? tr("%1 parse warnings").arg(o.warnings) : QString());
 }

@@ -5,6 +5,7 @@
 #include "chart_panel.h"
 #include "dashboard_view.h"
 #include "filter_bar.h"
+#include "review_view.h"
 #include "search_view.h"
 #include "sources_view.h"
 #include "store_overview.h"
@@ -45,7 +46,7 @@ QStringList MainWindow::viewNames()
 {
     return {QStringLiteral("dashboard"), QStringLiteral("sources"), QStringLiteral("adoption"),
             QStringLiteral("coverage"), QStringLiteral("friction"), QStringLiteral("onboarding"),
-            QStringLiteral("search")};
+            QStringLiteral("review"), QStringLiteral("search")};
 }
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
@@ -92,6 +93,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     addView(new AnalysisView(Analysis::Coverage, m_stack), s->standardIcon(QStyle::SP_FileDialogListView));
     addView(new AnalysisView(Analysis::Friction, m_stack), s->standardIcon(QStyle::SP_MessageBoxWarning));
     addView(new AnalysisView(Analysis::Onboarding, m_stack), s->standardIcon(QStyle::SP_DialogYesButton));
+    addView(new ReviewView(m_stack), s->standardIcon(QStyle::SP_FileDialogInfoView));
     addView(m_search, s->standardIcon(QStyle::SP_FileDialogContentsView));
 
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);

@@ -24,7 +24,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // The view names, in navigation order (Ctrl+1 … Ctrl+7).
+    // The view names, in navigation order (Ctrl+1 … Ctrl+8).
     static QStringList viewNames();
 
     explicit MainWindow(QWidget *parent = nullptr);

@@ -99,6 +99,11 @@ Result<StoreOverview> loadStoreOverview(const QString &storeDirectory)
     overview.threads = countOf(db, QStringLiteral("threads"));
     overview.patches = countOf(db, QStringLiteral("patches"));
     overview.commits = countOf(db, QStringLiteral("commits"));
+    if (hasTable(db, QStringLiteral("series_review"))) {
+        overview.patchSets = countOf(db, QStringLiteral("series_review"));
+        if (auto merged = db.scalar(QStringLiteral("SELECT count(*) FROM series_review WHERE outcome = 'merged'")))
+            overview.patchSetsMerged = merged->toLongLong();
+    }
     overview.persons = countOf(db, QStringLiteral("persons"));
     overview.warnings = countOf(db, QStringLiteral("parse_warnings"));
     if (hasTable(db, QStringLiteral("lists"))) {

@@ -36,6 +36,8 @@ struct StoreOverview
     qint64 messages = -1;         // -1: the table is not there
     qint64 threads = -1;
     qint64 patches = -1;
+    qint64 patchSets = -1;        // series_review: patch sets the derive stage followed
+    qint64 patchSetsMerged = -1;
     qint64 commits = -1;
     qint64 persons = -1;
     qint64 warnings = -1;

@@ -10,6 +10,7 @@ QList<Domain> allDomains()
         {"git", gitMigrations()},
         {"maintainers", maintainersMigrations()},
         {"friction", frictionMigrations()},
+        {"review", reviewMigrations()},
     };
 }
 

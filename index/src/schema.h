@@ -24,6 +24,7 @@ QList<Migration> mailMigrations();
 QList<Migration> gitMigrations();
 QList<Migration> maintainersMigrations();
 QList<Migration> frictionMigrations();
+QList<Migration> reviewMigrations();
 
 // In dependency order: core first.
 QList<Domain> allDomains();

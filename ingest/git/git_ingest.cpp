@@ -1,10 +1,6 @@
 #include <kernellens/ingest/git_ingest.h>
 #include <kernellens/ingest/languages.h>
 #include <kernellens/ingest/mailtext.h>
-#if __has_include(<kernellens/ingest/release_inventory.h>)
-#include <kernellens/ingest/release_inventory.h>
-#define KERNELLENS_HAVE_RELEASE_INVENTORY 1
-#endif
 #include <kernellens/index/store.h>
 
 #include "git_internal.h"
@@ -1300,6 +1296,8 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
         KL_TRY(store.setWatermark(*sourceId, QStringLiteral("git:tip"), hex(*head)));
         KL_TRY(store.setWatermark(*sourceId, QStringLiteral("git:config"), configKey));
         KL_TRY(store.setWatermark(*sourceId, QStringLiteral("git:complete"), QStringLiteral("1")));
+        // Where the derive stage finds this source's objects (the mirror of a URL).
+        KL_TRY(store.setWatermark(*sourceId, QStringLiteral("git:repository"), repoPath));
         KL_TRY(tx->commit());
     }
     summary.historySeconds = double(timer.nsecsElapsed()) / 1e9;
@@ -1326,18 +1324,8 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     repo.reset();
     packs.reset();
 
-#ifdef KERNELLENS_HAVE_RELEASE_INVENTORY
-    {
-        Status coverage = analyzeReleaseTrees(store, *sourceId, repoPath, ctx);
-        if (coverage.isCancelled())
-            return coverage;
-        if (!coverage.isOk())
-            return coverage.withContext(QStringLiteral("MAINTAINERS and binding inventory"));
-        summary.coverageNote = QStringLiteral("MAINTAINERS sections and binding inventory analysed");
-    }
-#else
-    summary.coverageNote = QStringLiteral("MAINTAINERS/coverage analysis not built in");
-#endif
+    // The MAINTAINERS and binding inventory of the release trees is the derive stage's
+    // "release-trees" derivation (ingest/derive/), which runs after every ingest.
     return summary;
 }
 

@@ -3,8 +3,8 @@
 #include "common/git_handles.h"
 #include "common/git_remote.h"
 #include "mail_parse.h"
-#include "mail_postpass.h"
 #include "mail_sources.h"
+#include "raw_reader.h"
 
 #include <kernellens/index/search_index.h>
 
@@ -719,29 +719,10 @@ Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &opti
         summary.sourcesDone << src.location;
     }
 
-    // Threads and series reflect whatever was committed, cancelled or not; when even this is
-    // interrupted, lists.threads_stale makes the next run do it.
-    auto stale = store.db().scalar(QStringLiteral("SELECT threads_stale FROM lists WHERE id = ?"),
-                                   {listId.value()});
-    if (!stale)
-        return stale.status();
-    const bool rethread = stale->toInt() != 0;
-    if (rethread) {
-        ctx.report(QStringLiteral("threading"), 0, -1, {}, true);
-        auto counts = mail::rebuildListStructure(store, listId.value());
-        if (!counts)
-            return counts.status();
-    }
+    // Threads, series and everything else derived from the messages are the derive stage's
+    // (ingest/derive/): lists.threads_stale tells it which lists changed, also after a cancel.
     // Fresh statistics keep the planner on the right indexes for readers (cheap when unchanged).
     (void)store.db().exec(QStringLiteral("PRAGMA optimize"));
-    auto threads = store.db().scalar(QStringLiteral("SELECT count(*) FROM threads WHERE list_id = ?"),
-                                     {listId.value()});
-    auto series = store.db().scalar(QStringLiteral("SELECT count(*) FROM series WHERE list_id = ?"),
-                                    {listId.value()});
-    if (threads)
-        summary.threads = threads->toLongLong();
-    if (series)
-        summary.series = series->toLongLong();
     summary.seconds = timer.elapsed() / 1000.0;
     if (!outcome)
         return outcome;
@@ -761,49 +742,19 @@ Result<MessageView> readMessage(Store &store, qint64 messageId)
         return row.status();
     if (!row.value())
         return Status::error(QStringLiteral("message %1 is not in the store").arg(messageId));
-    const QString kind = stmt->text(2);
-    const QString path = stmt->text(3);
-    QByteArray raw;
-    QString location;
-    if (kind == QLatin1String("git")) {
-        location = stmt->isNull(4) ? QStringLiteral("%1: blob %2").arg(path, stmt->text(5))
-                                   : QStringLiteral("%1: epoch %2: blob %3").arg(path).arg(stmt->int64(4)).arg(stmt->text(5));
-        auto blob = mail::readGitBlob(path, stmt->text(5));
-        if (!blob)
-            return blob.status();
-        raw = blob.value();
-    } else if (kind.startsWith(QLatin1String("mbox"))) {
-        const qint64 offset = stmt->int64(6);
-        const qint64 length = stmt->int64(7);
-        location = QStringLiteral("%1:%2").arg(path).arg(offset);
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly) || !f.seek(offset))
-            return Status::error(QStringLiteral("%1: %2").arg(location, f.errorString()));
-        raw = mail::unescapeMbox(f.read(length), kind == QLatin1String("mboxrd") ? mail::MboxFormat::Mboxrd
-                                                                              : mail::MboxFormat::Mboxo);
-        if (raw.size() == 0 && length > 0)
-            return Status::error(QStringLiteral("%1: the mbox is shorter than recorded").arg(location));
-    } else {
-        location = path;
-        QString file = path;
-        if (!QFileInfo::exists(file)) {
-            // Maildir flags rename files (":2,S"); look for the same base name in cur/ and new/.
-            const QString base = mail::maildirBaseName(QFileInfo(path).fileName());
-            const QDir maildir = QFileInfo(QFileInfo(path).absolutePath()).absolutePath();
-            for (const char *sub : {"cur", "new"}) {
-                const QDir d(maildir.filePath(QLatin1String(sub)));
-                const QStringList hits = d.entryList({base + QLatin1Char('*')}, QDir::Files);
-                if (!hits.isEmpty()) {
-                    file = d.filePath(hits.first());
-                    break;
-                }
-            }
-        }
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
-            return Status::error(QStringLiteral("%1: %2").arg(path, f.errorString()));
-        raw = f.readAll();
-    }
+    mail::RawLocation at;
+    at.kind = stmt->text(2);
+    at.path = stmt->text(3);
+    at.epoch = stmt->isNull(4) ? -1 : stmt->int64(4);
+    at.oid = stmt->text(5);
+    at.offset = stmt->int64(6);
+    at.length = stmt->int64(7);
+    mail::RawMessageReader reader;
+    auto rawBytes = reader.read(at);
+    if (!rawBytes)
+        return rawBytes.status();
+    const QByteArray raw = rawBytes.value();
+    const QString location = at.describe();
     const mail::ParsedMessage pm = mail::parseMessage(raw, false);
     MessageView view;
     view.id = messageId;

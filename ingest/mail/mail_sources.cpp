@@ -451,21 +451,6 @@ QList<QPair<int, QString>> inboxEpochs(const QString &inboxDir)
     return epochs;
 }
 
-Result<QByteArray> readGitBlob(const QString &gitDir, const QString &oidHex)
-{
-    auto repo = git::openRepository(gitDir);
-    if (!repo)
-        return repo.status();
-    git_oid oid;
-    KL_TRY(loadOid(oidHex, &oid));
-    git_blob *rawBlob = nullptr;
-    if (int rc = git_blob_lookup(&rawBlob, repo->get(), &oid); rc != 0)
-        return git::error(QStringLiteral("%1: blob %2").arg(gitDir, oidHex), rc);
-    git::Blob blob(rawBlob);
-    return QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())),
-                      qsizetype(git_blob_rawsize(blob.get())));
-}
-
 Result<std::unique_ptr<MailReader>> openEpochReader(Store &store, qint64 sourceId,
                                                     const QString &gitDir, int epoch,
                                                     QList<ReaderWarning> &openWarnings)

@@ -88,7 +88,5 @@ QString maildirBaseName(const QString &fileName);
 // The epochs of a v2 inbox directory (git/N.git), in numeric order.
 QList<QPair<int, QString>> inboxEpochs(const QString &inboxDir);
 
-// Reads one blob from a git directory (for readMessage).
-Result<QByteArray> readGitBlob(const QString &gitDir, const QString &oid);
 
 } // namespace kl::mail

@@ -16,6 +16,7 @@
 
 #include <QHash>
 #include <QRegularExpression>
+#include <QUrl>
 
 namespace kl::text {
 namespace {
@@ -227,6 +228,37 @@ QList<Trailer> parseTrailers(const QString &text)
             fillPerson(t);
     }
     return out;
+}
+
+QString messageIdFromLink(const QString &value)
+{
+    const QString v = value.trimmed();
+    if (v.startsWith(QLatin1Char('<'))) {
+        const qsizetype close = v.indexOf(QLatin1Char('>'));
+        const QString id = v.mid(1, close < 0 ? -1 : close - 1).trimmed();
+        return id.contains(QLatin1Char('@')) ? id : QString();
+    }
+    // Only archives that address messages by Message-ID: any other URL with an '@' in it
+    // (a mailto:, a user page) names no message.
+    static const QRegularExpression archive(QStringLiteral(
+        "^https?://(?:lore\\.kernel\\.org|lkml\\.kernel\\.org|patch\\.msgid\\.link|msgid\\.link|"
+        "lore\\.gnuweeb\\.org|inbox\\.sourceware\\.org)/(\\S+)"),
+        QRegularExpression::CaseInsensitiveOption);
+    const auto m = archive.match(v);
+    if (!m.hasMatch())
+        return {};
+    // The first path segment that decodes to something with an '@' is the id: /r/<id>,
+    // /<list>/<id>/T/, /<id>.
+    for (const QString &segment : m.captured(1).split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        QString id = QUrl::fromPercentEncoding(segment.toUtf8());
+        while (id.endsWith(QLatin1Char('>')) || id.endsWith(QLatin1Char(')')) || id.endsWith(QLatin1Char(',')))
+            id.chop(1);
+        if (id.startsWith(QLatin1Char('<')))
+            id.remove(0, 1);
+        if (id.contains(QLatin1Char('@')))
+            return id;
+    }
+    return {};
 }
 
 } // namespace kl::text

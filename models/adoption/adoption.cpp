@@ -1,6 +1,7 @@
 #include <kernellens/models/adoption.h>
 
 #include "git_facts.h"
+#include "src/primary_source.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -22,11 +23,10 @@ Result<GitSource> primarySource(Database &db)
     if (!*exists)
         return Status::error(QStringLiteral("the store has no git history; run `kernellens-cli ingest git SOURCE` first"));
     GitSource source;
-    KL_TRY(forEachRow(db, QStringLiteral(
-        "SELECT s.id, s.location, coalesce(g.second_language, 'Rust'),"
-        " (SELECT count(*) FROM commits c WHERE c.source_id = s.id) AS n"
+    KL_TRY(forEachRow(db, QString(QStringLiteral(
+        "SELECT s.id, s.location, coalesce(g.second_language, 'Rust')"
         " FROM sources s LEFT JOIN git_settings g ON g.source_id = s.id"
-        " WHERE s.kind = 'git' ORDER BY n DESC, s.id LIMIT 1"), {},
+        " WHERE s.id = ") + primaryGitSourceSql()), {},
         [&](Statement &row) {
             source.id = row.int64(0);
             source.location = row.text(1);

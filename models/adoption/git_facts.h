@@ -14,7 +14,7 @@ struct GitSource
     QString secondLanguage;
 };
 
-// The git source with the most commits (the analyses describe one repository).
+// The git source the analyses describe (models/src/primary_source.h: the largest tree).
 Result<GitSource> primarySource(Database &db);
 Result<bool> tableExists(Database &db, const QString &name);
 

@@ -1,4 +1,5 @@
 #include <kernellens/models/onboarding.h>
+#include <kernellens/models/review.h>
 
 #include "git_facts.h"
 
@@ -238,7 +239,16 @@ Result<report::Section> onboardingSection(Store &store, const Filter &filter)
     auto result = onboarding(store, filter);
     if (!result)
         return result.status();
-    return onboardingSection(*result, filter.period == Period::Release ? Period::Release : Period::Quarter);
+    report::Section section = onboardingSection(*result, filter.period == Period::Release ? Period::Release : Period::Quarter);
+    // The mail half (docs/review.md): the same people through identities shared with git.
+    auto mail = mailOnboardingSection(store, filter);
+    if (!mail)
+        return mail.status();
+    section.title = QStringLiteral("Onboarding from git and the lists");
+    section.method += QLatin1Char(' ') + mail->method;
+    section.tables += mail->tables;
+    section.charts += mail->charts;
+    return section;
 }
 
 } // namespace kl::models

@@ -2,6 +2,8 @@
 
 #include <kernellens/index/store.h>
 
+#include "src/primary_source.h"
+
 #include <QHash>
 #include <QSet>
 
@@ -42,8 +44,10 @@ Result<CoverageRelease> findRelease(Store &store, const QString &tag)
     const QString base = QStringLiteral(
         "SELECT r.id, r.tag, r.date, m.has_second_language, m.directory_depth IS NOT NULL "
         "FROM releases r JOIN maint_releases m ON m.release_id = r.id ");
-    auto stmt = store.db().prepare(tag.isEmpty() ? base + QStringLiteral("ORDER BY r.date DESC, r.ordinal DESC, r.id DESC LIMIT 1")
-                                                 : base + QStringLiteral("WHERE r.tag = ? ORDER BY r.id DESC LIMIT 1"));
+    // Without a tag: the newest release of the kernel the store describes; a tag names any source's.
+    auto stmt = store.db().prepare(tag.isEmpty() ? QString(base + QStringLiteral("WHERE r.source_id = ") + primaryGitSourceSql()
+                                                           + QStringLiteral(" ORDER BY r.date DESC, r.ordinal DESC, r.id DESC LIMIT 1"))
+                                                 : QString(base + QStringLiteral("WHERE r.tag = ? ORDER BY r.id DESC LIMIT 1")));
     if (!stmt)
         return stmt.status();
     if (!tag.isEmpty())
@@ -160,7 +164,8 @@ Result<QList<CoverageRelease>> coverageReleases(Store &store)
 {
     auto stmt = store.db().prepare(QStringLiteral(
         "SELECT r.id, r.tag, r.date, m.has_second_language, m.directory_depth IS NOT NULL FROM releases r "
-        "JOIN maint_releases m ON m.release_id = r.id ORDER BY r.date, r.ordinal, r.id"));
+        "JOIN maint_releases m ON m.release_id = r.id WHERE r.source_id = ") + primaryGitSourceSql()
+        + QStringLiteral(" ORDER BY r.date, r.ordinal, r.id"));
     if (!stmt)
         return stmt.status();
     QList<CoverageRelease> out;

@@ -18,6 +18,7 @@
 #include <kernellens/models/friction.h>
 #define KL_HAVE_FRICTION_SECTION 1
 #endif
+#include <kernellens/models/review.h>
 #if __has_include(<kernellens/models/onboarding.h>)
 #include <kernellens/models/onboarding.h>
 #define KL_HAVE_ONBOARDING_SECTION 1
@@ -44,6 +45,8 @@ const SectionInfo kSections[] = {
      "ingest a mailing-list archive (kernellens-cli ingest mail --list NAME DIR)"},
     {"onboarding", "Onboarding",
      "ingest a kernel git repository and a mailing-list archive"},
+    {"review", "Patch review",
+     "ingest a mailing-list archive and the git repository its patches go into; the derive stage links them"},
 };
 
 QString shortValue(const QString &value)
@@ -66,6 +69,21 @@ const SectionInfo *infoFor(const QString &id)
 
 using SectionBuilder = Result<report::Section> (*)(Store &, const Filter &);
 
+// Nothing to show until the derive stage has linked patches: an empty section gets the hint.
+Result<report::Section> reviewReportSection(Store &store, const Filter &filter)
+{
+    auto has = hasReviewData(store);
+    if (!has)
+        return has.status();
+    if (!has.value()) {
+        report::Section empty;
+        empty.id = QStringLiteral("review");
+        empty.title = QStringLiteral("Patch review");
+        return empty;
+    }
+    return reviewSection(store, filter);
+}
+
 SectionBuilder builderFor(const QString &id)
 {
 #ifdef KL_HAVE_ADOPTION_SECTION
@@ -84,7 +102,8 @@ SectionBuilder builderFor(const QString &id)
     if (id == QLatin1String("onboarding"))
         return static_cast<SectionBuilder>(&onboardingSection);
 #endif
-    Q_UNUSED(id);
+    if (id == QLatin1String("review"))
+        return &reviewReportSection;
     return nullptr;
 }
 

@@ -107,10 +107,12 @@ QVariant TableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return displayText(cell, column.kind);
     case Qt::ToolTipRole: {
-        const QString text = displayText(cell, column.kind);
+        // Mail text is hostile and Qt renders a tooltip that looks like HTML as rich text: always
+        // hand it rich text, with the cell escaped.
+        const QString text = displayText(cell, column.kind).toHtmlEscaped();
         if (column.kind == Column::Kind::Percent && !isNullCell(cell))
-            return QStringLiteral("%1: %2 (%3)").arg(column.title, text, QString::number(cell.toDouble(), 'g', 6));
-        return QStringLiteral("%1: %2").arg(column.title, text);
+            return QStringLiteral("<p>%1: %2 (%3)</p>").arg(column.title.toHtmlEscaped(), text, QString::number(cell.toDouble(), 'g', 6));
+        return QStringLiteral("<p>%1: %2</p>").arg(column.title.toHtmlEscaped(), text);
     }
     case Qt::TextAlignmentRole:
         return QVariant::fromValue(isNumeric(column.kind) ? Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter)

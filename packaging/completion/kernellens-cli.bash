@@ -6,7 +6,7 @@ _kernellens_cli()
     _init_completion || return
 
     local global_opts="--db --json --csv --quiet -q --version --help -h"
-    local commands="ingest search thread stats adoption onboarding coverage friction report"
+    local commands="ingest search thread stats adoption onboarding coverage friction patches series review link derive report"
 
     # Find the subcommand (skipping global options and their values).
     local i cmd="" sub=""
@@ -38,10 +38,26 @@ _kernellens_cli()
             return
             ;;
         --section)
-            COMPREPLY=($(compgen -W "adoption coverage friction onboarding" -- "$cur"))
+            COMPREPLY=($(compgen -W "adoption coverage friction onboarding review" -- "$cur"))
             return
             ;;
-        --since | --until | --subsystem | --list | --release | --compare | --title)
+        --since | --until | --subsystem | --list | --release | --compare | --title | --ignored-after)
+            return
+            ;;
+        --language)
+            COMPREPLY=($(compgen -W "second c other" -- "$cur"))
+            return
+            ;;
+        --by)
+            COMPREPLY=($(compgen -W "month quarter release" -- "$cur"))
+            return
+            ;;
+        --methods)
+            COMPREPLY=($(compgen -W "trailer applied patch-id author-date subject" -- "$cur"))
+            return
+            ;;
+        --only)
+            COMPREPLY=($(compgen -W "threads friction release-trees patch-ids links review" -- "$cur"))
             return
             ;;
     esac
@@ -65,6 +81,15 @@ _kernellens_cli()
                 _filedir
             fi
             ;;
+        patches | series | review)
+            COMPREPLY=($(compgen -W "--since --until --list --subsystem --language --by --help $global_opts" -- "$cur"))
+            ;;
+        link)
+            COMPREPLY=($(compgen -W "--methods --evaluate --help $global_opts" -- "$cur"))
+            ;;
+        derive)
+            COMPREPLY=($(compgen -W "--only --force --list --ignored-after --help $global_opts" -- "$cur"))
+            ;;
         report)
             COMPREPLY=($(compgen -W "--format --out --since --until --subsystem --list --release --compare
                 --section --title --help $global_opts" -- "$cur"))
@@ -85,7 +110,7 @@ _kernellens()
     case $prev in
         --db) _filedir -d; return ;;
         --screenshot) _filedir png; return ;;
-        --view) COMPREPLY=($(compgen -W "sources dashboard adoption coverage friction onboarding search" -- "$cur")); return ;;
+        --view) COMPREPLY=($(compgen -W "sources dashboard adoption coverage friction onboarding review search" -- "$cur")); return ;;
         --size) return ;;
     esac
     COMPREPLY=($(compgen -W "--db --screenshot --view --size --help --version" -- "$cur"))

@@ -1,6 +1,8 @@
 // The .deb: cpack builds it from this build tree, dpkg -x unpacks it into a scratch root, and the
 // unpacked kernellens-cli prints its version and writes an HTML report with the unpacked
-// render module. Also checks the Debian metadata and the desktop files.
+// render module. Also checks the Debian metadata and the desktop files, and that every Qt plugin
+// and font the unpacked programs load at run time (offscreen screenshot, PDF report) comes from a
+// package the .deb depends on: dpkg-shlibdeps only sees what is linked.
 
 #include <kernellens/index/store.h>
 
@@ -8,6 +10,8 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -55,8 +59,10 @@ private Q_SLOTS:
     void layout();
     void desktopFilesValidate();
     void unpackedCliRuns();
+    void runtimeFilesAreDeclared();
 
 private:
+    QStringList dependsPackages() const;
     QTemporaryDir m_dir;
     QString m_deb;
     QString m_root;
@@ -166,6 +172,88 @@ void TestPackage::unpackedCliRuns()
     QFile html(out);
     QVERIFY(html.open(QIODevice::ReadOnly));
     QVERIFY(html.readAll().contains("kernel-mini.git"));
+}
+
+// The package names of the Depends line, alternatives included, without versions.
+QStringList TestPackage::dependsPackages() const
+{
+    const Run fields = run(QStringLiteral("dpkg-deb"), {QStringLiteral("-f"), m_deb, QStringLiteral("Depends")});
+    QStringList names;
+    static const QRegularExpression separators(QStringLiteral("[,|]"));
+    for (QString item : fields.out.split(separators, Qt::SkipEmptyParts)) {
+        item = item.section(QLatin1Char('('), 0, 0).trimmed();
+        if (!item.isEmpty())
+            names << item.section(QLatin1Char(':'), 0, 0);
+    }
+    return names;
+}
+
+// Runs the unpacked GUI's --screenshot and the CLI's PDF report offscreen with the dynamic
+// loader's and Qt's plugin logs on, collects every plugin and font file they open, and checks
+// that dpkg says each comes from a package named in Depends.
+void TestPackage::runtimeFilesAreDeclared()
+{
+    const QString gui = QDir(m_root).filePath(QStringLiteral("usr/bin/kernellens"));
+    const QString cli = QDir(m_root).filePath(QStringLiteral("usr/bin/kernellens-cli"));
+    if (!QFile::exists(gui))
+        QSKIP("built without the GUI");
+    const QString storeDir = m_dir.filePath(QStringLiteral("runtime-store"));
+    {
+        auto store = Store::open(storeDir, Store::Mode::ReadWrite);
+        QVERIFY2(store, qPrintable(store.errorMessage()));
+    }
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "KERNELLENS_RENDER_MODULE", "QT_PLUGIN_PATH"})
+        env.remove(QString::fromLatin1(name));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("QT_DEBUG_PLUGINS"), QStringLiteral("1"));
+    env.insert(QStringLiteral("FC_DEBUG"), QStringLiteral("1024")); // fontconfig: files scanned
+
+    const QString png = m_dir.filePath(QStringLiteral("shot.png"));
+    const Run shot = run(gui, {QStringLiteral("--db"), storeDir, QStringLiteral("--screenshot"), png,
+                               QStringLiteral("--view"), QStringLiteral("dashboard")}, env);
+    QVERIFY2(shot.exitCode == 0, qPrintable(shot.err.right(2000)));
+    QVERIFY2(QFileInfo(png).size() > 5000, "the offscreen screenshot was written");
+    const QString pdf = m_dir.filePath(QStringLiteral("r.pdf"));
+    const Run report = run(cli, {QStringLiteral("--db"), storeDir, QStringLiteral("report"), QStringLiteral("--format"),
+                                 QStringLiteral("pdf"), QStringLiteral("--out"), pdf}, env);
+    QVERIFY2(report.exitCode == 0, qPrintable(report.err.right(2000)));
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    QVERIFY2(pdfFile.readAll().contains("/FontFile2"), "the PDF embeds a real font (fontconfig found one)");
+
+    // "loaded library" lines from QT_DEBUG_PLUGINS; font files from the PDF's embedded names are
+    // not paths, so fonts are checked through fontconfig's own match instead.
+    QSet<QString> files;
+    // Qt 6.4 logs `qt.core.library: "/usr/lib/…/plugins/platforms/libqoffscreen.so" loaded library`.
+    static const QRegularExpression loaded(QStringLiteral("\"([^\"]+\\.so)\" loaded library"));
+    for (const QString &log : {shot.err, report.err}) {
+        auto it = loaded.globalMatch(log);
+        while (it.hasNext())
+            files.insert(QFileInfo(it.next().captured(1)).canonicalFilePath());
+    }
+    files.remove(QString());
+    const Run font = run(QStringLiteral("fc-match"), {QStringLiteral("-f"), QStringLiteral("%{file}"), QStringLiteral("sans-serif")});
+    if (font.exitCode == 0 && !font.out.isEmpty())
+        files.insert(QFileInfo(font.out).canonicalFilePath());
+    QStringList plugins;
+    for (const QString &f : std::as_const(files))
+        if (f.contains(QLatin1String("/plugins/")))
+            plugins << f;
+    qInfo("runtime plugins loaded: %s", qPrintable(plugins.join(QLatin1String(", "))));
+    QVERIFY2(!plugins.isEmpty(), "QT_DEBUG_PLUGINS reported the platform plugin");
+
+    const QStringList depends = dependsPackages();
+    for (const QString &f : std::as_const(files)) {
+        if (f.startsWith(m_root))
+            continue; // shipped in the .deb itself
+        const Run owner = run(QStringLiteral("dpkg-query"), {QStringLiteral("-S"), f});
+        QVERIFY2(owner.exitCode == 0, qPrintable(QStringLiteral("no package owns %1").arg(f)));
+        const QString pkg = owner.out.section(QLatin1Char(':'), 0, 0).trimmed();
+        QVERIFY2(depends.contains(pkg),
+                 qPrintable(QStringLiteral("%1 is loaded at run time from %2, which Depends does not name (%3)")
+                                .arg(f, pkg, depends.join(QLatin1String(", ")))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPackage)

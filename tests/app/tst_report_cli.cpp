@@ -190,7 +190,7 @@ void TestReportCli::everyTextFormat()
     QCOMPARE(error.error, QJsonParseError::NoError);
     QCOMPARE(json.value(QLatin1String("schema_version")).toInt(), 1);
     QVERIFY(json.value(QLatin1String("title")).toString().contains(QLatin1String("subsystem RUST")));
-    QCOMPARE(json.value(QLatin1String("sections")).toArray().size(), 4);
+    QCOMPARE(json.value(QLatin1String("sections")).toArray().size(), 5); // adoption, coverage, friction, onboarding, review
     QVERIFY(!json.value(QLatin1String("inputs")).toArray().isEmpty());
 
     const QString csv = m_dir.filePath(QStringLiteral("csv"));
@@ -262,7 +262,8 @@ void TestReportCli::reportShowsWhatTheGuiShows()
                           QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--out"), QStringLiteral("-")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QJsonArray sections = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("sections")).toArray();
-    QCOMPARE(sections.size(), 4);
+    QCOMPARE(sections.size(), 5);
+    QCOMPARE(sections[4].toObject().value(QLatin1String("id")).toString(), QStringLiteral("review"));
     auto store = Store::open(m_store, Store::Mode::ReadOnly);
     QVERIFY2(store, qPrintable(store.errorMessage()));
     const models::Filter filter;

@@ -8,10 +8,16 @@
 #include "filter_bar.h"
 #include "analysis_view.h"
 #include "dashboard_view.h"
+#include "review_timeline.h"
+#include "review_view.h"
+#include "table_panel.h"
+
+#include <kernellens/models/table_model.h>
 #include "theme.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -19,6 +25,7 @@
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,7 +56,7 @@ private Q_SLOTS:
         window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&window));
         const QStringList names = MainWindow::viewNames();
-        QCOMPARE(names.size(), 7);
+        QCOMPARE(names.size(), 8);
         for (int i = names.size() - 1; i >= 0; --i) {
             QTest::keyClick(&window, Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
             QCOMPARE(window.currentView()->name(), names[i]);
@@ -166,6 +173,111 @@ private Q_SLOTS:
             }
         }
         applyPalette(*qApp, false);
+    }
+
+    void reviewViewOnAnEmptyStoreSaysWhatToIngest()
+    {
+        for (bool dark : {false, true}) {
+            applyPalette(*qApp, dark);
+            MainWindow window;
+            window.setStoreDirectory(m_tmp.filePath(QStringLiteral("no-review-store")));
+            auto image = captureView(window, QStringLiteral("review"), QSize(1000, 700), 20000);
+            QVERIFY2(image, qPrintable(image.errorMessage()));
+            QVERIFY(!isBlank(*image));
+            QVERIFY(distinctColours(*image) > 8);
+            auto *view = qobject_cast<ReviewView *>(window.currentView());
+            QVERIFY(view);
+            auto *empty = view->findChild<EmptyState *>();
+            QVERIFY(empty && empty->isVisible());
+            QVERIFY2(empty->title().contains(QStringLiteral("mail archive"))
+                         && empty->title().contains(QStringLiteral("git repository")),
+                     qPrintable(empty->title()));
+        }
+        applyPalette(*qApp, false);
+    }
+
+    void reviewSeriesFilterAndModel()
+    {
+        using kl::report::Column;
+        kl::report::Table t;
+        t.id = QStringLiteral("series");
+        t.columns = {{QStringLiteral("series_id"), QStringLiteral("Series"), Column::Kind::Integer},
+                     {QStringLiteral("title"), QStringLiteral("Title"), Column::Kind::Text},
+                     {QStringLiteral("author"), QStringLiteral("Author"), Column::Kind::Text},
+                     {QStringLiteral("outcome"), QStringLiteral("Outcome"), Column::Kind::Text},
+                     {QStringLiteral("first_reply_hours"), QStringLiteral("Hours"), Column::Kind::Real}};
+        t.rows = {{qint64(3), QStringLiteral("<b>x</b>"), QStringLiteral("Ann <ann@example.org>"), QStringLiteral("merged"), 1.5},
+                  {qint64(2), QStringLiteral("y"), QStringLiteral("Bob <bob@example.org>"), QStringLiteral("pending"), QVariant()},
+                  {qint64(1), QStringLiteral("z"), QStringLiteral("ann <ann@other.example>"), QStringLiteral("pending"), 0.25}};
+        QCOMPARE(filterSeriesTable(t, {}, {}).rows.size(), 3);
+        QCOMPARE(filterSeriesTable(t, QStringLiteral("pending"), {}).rows.size(), 2);
+        QCOMPARE(filterSeriesTable(t, {}, QStringLiteral("ANN")).rows.size(), 2);
+        const auto both = filterSeriesTable(t, QStringLiteral("pending"), QStringLiteral("ann"));
+        QCOMPARE(both.rows.size(), 1);
+        QCOMPARE(both.rows[0][0].toLongLong(), 1);
+        QCOMPARE(both.columns.size(), t.columns.size());
+
+        TablePanel panel;
+        panel.setTable(filterSeriesTable(t, QStringLiteral("pending"), {}));
+        QAbstractItemModelTester sourceTester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(panel.view()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel.setTable(t);
+        panel.sortByColumnKey(QStringLiteral("first_reply_hours"), Qt::AscendingOrder);
+        QCOMPARE(panel.visibleRowCount(), 3);
+    }
+
+    void reviewTimelineShowsVersionsCommitsAndPlainText()
+    {
+        SeriesTimeline t;
+        t.seriesId = 7;
+        t.title = QStringLiteral("<img src=\"http://evil.example/x.png\"> [PATCH v2] io_uring: fix <b>it</b>");
+        t.author = QStringLiteral("Mallory <mallory@example.org>");
+        t.list = QStringLiteral("io-uring");
+        t.language = QStringLiteral("c");
+        t.subsystems = {QStringLiteral("IO_URING")};
+        t.outcome = QStringLiteral("merged");
+        const QDateTime v1(QDate(2024, 3, 1), QTime(10, 0), Qt::UTC);
+        t.versions = {{5, 1, QStringLiteral("[PATCH 0/2] <script>x</script>"), v1, QStringLiteral("superseded"), 2, 4,
+                       QStringLiteral("v1@example.org")},
+                      {7, 2, t.title, v1.addDays(9), QStringLiteral("merged"), 2, 1, QStringLiteral("v2@example.org")}};
+        t.commits = {{QStringLiteral("0123456789abcdef0123456789abcdef01234567"), QStringLiteral("io_uring: fix <b>it</b>"),
+                      v1.addDays(20), QStringLiteral("v6.9"), QStringLiteral("patch-id"), 1.0}};
+        t.reviewers = {QStringLiteral("Jens <axboe@example.org> (1 trailers, 2 replies)")};
+
+        ReviewTimeline timeline;
+        QAbstractItemModelTester tester(timeline.list()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy thread(&timeline, &ReviewTimeline::threadRequested);
+        timeline.resize(480, 640);
+        timeline.setTimeline(t);
+        timeline.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&timeline));
+        // Headings, two versions, one commit, one reviewer.
+        int versions = 0, commits = 0;
+        for (int i = 0; i < timeline.list()->count(); ++i) {
+            const auto kind = ReviewTimeline::Kind(timeline.list()->item(i)->data(ReviewTimeline::KindRole).toInt());
+            versions += kind == ReviewTimeline::Kind::Version;
+            commits += kind == ReviewTimeline::Kind::Commit;
+            // Tooltips are escaped rich text: the mail's markup is shown, never interpreted.
+            const QString tip = timeline.list()->item(i)->toolTip();
+            QVERIFY2(!tip.contains(QStringLiteral("<img")) && !tip.contains(QStringLiteral("<script")), qPrintable(tip));
+        }
+        QCOMPARE(versions, 2);
+        QCOMPARE(commits, 1);
+        // The header shows the title verbatim as plain text.
+        for (QLabel *label : timeline.findChildren<QLabel *>())
+            QCOMPARE(label->textFormat(), Qt::PlainText);
+        QCOMPARE(timeline.headerTitle(), t.title);
+        // The latest version opens its thread; a commit shows its full id and release.
+        QVERIFY(timeline.selectVersion());
+        QCOMPARE(thread.count(), 1);
+        QCOMPARE(thread.last().first().toString(), QStringLiteral("v2@example.org"));
+        QVERIFY(timeline.selectCommit(0));
+        QVERIFY(timeline.detailsText().contains(t.commits[0].oid));
+        QVERIFY(timeline.detailsText().contains(QStringLiteral("v6.9")));
+        QCOMPARE(thread.count(), 1);
+        QVERIFY(!isBlank(timeline.grab().toImage()));
+        timeline.clear(QStringLiteral("nothing"));
+        QVERIFY(!timeline.hasTimeline());
     }
 
     void mailIsRenderedAsEscapedPlainText()

@@ -7,6 +7,8 @@
 #include "search_view.h"
 #include "table_panel.h"
 #include "dashboard_view.h"
+#include "review_timeline.h"
+#include "review_view.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -14,6 +16,9 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QComboBox>
+#include <QListWidget>
+#include <QTableView>
 #include <QTextBrowser>
 
 using namespace kl::gui;
@@ -69,6 +74,73 @@ private Q_SLOTS:
         auto *browser = search->reader()->findChild<QTextBrowser *>();
         QVERIFY(browser);
         QTRY_VERIFY_WITH_TIMEOUT(browser->toPlainText().contains(QStringLiteral("From:")), 20000);
+    }
+
+    void reviewListsSeriesAndFillsTheTimeline()
+    {
+        MainWindow window;
+        window.setStoreDirectory(m_store);
+        auto image = captureView(window, QStringLiteral("review"), QSize(1400, 900), 120000);
+        QVERIFY2(image, qPrintable(image.errorMessage()));
+        auto *review = qobject_cast<ReviewView *>(window.currentView());
+        QVERIFY(review);
+        const kl::report::Table &series = review->allSeries();
+        QVERIFY2(series.rows.size() > 10, qPrintable(QString::number(series.rows.size())));
+        QVERIFY(review->seriesPanel()->visibleRowCount() > 10);
+        // The first (newest) patch set's timeline is on screen after loading.
+        ReviewTimeline *timeline = review->timeline();
+        QVERIFY(timeline->hasTimeline());
+        QVERIFY(!timeline->timeline().versions.isEmpty());
+
+        // Selecting another patch set fills the timeline with that one.
+        const int idCol = series.columnIndex(QStringLiteral("series_id"));
+        const int versionsCol = series.columnIndex(QStringLiteral("versions"));
+        int pick = -1;
+        for (int r = 1; r < series.rows.size() && pick < 0; ++r)
+            if (series.rows[r].value(versionsCol).toInt() > 1)
+                pick = r;
+        if (pick < 0)
+            pick = 1;
+        const qint64 id = series.rows[pick].value(idCol).toLongLong();
+        QSignalSpy loaded(review, &ReviewView::timelineLoaded);
+        QVERIFY(review->selectSeries(id));
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(loaded.last().first().toLongLong(), id);
+        QCOMPARE(timeline->timeline().seriesId, id);
+        // Every posting of the chain is a node (a resent v2 too), so at least the distinct versions.
+        QVERIFY(timeline->timeline().versions.size() >= series.rows[pick].value(versionsCol).toInt());
+        QCOMPARE(timeline->headerTitle(), series.rows[pick].value(series.columnIndex(QStringLiteral("title"))).toString());
+        // The latest version's thread opens in the reader, as text.
+        auto *browser = review->reader()->findChild<QTextBrowser *>();
+        QVERIFY(browser);
+        QTRY_VERIFY_WITH_TIMEOUT(browser->toPlainText().contains(QStringLiteral("From:")), 20000);
+
+        // The outcome filter keeps only that outcome.
+        QComboBox *outcome = review->outcomeFilter();
+        const int pending = outcome->findData(QStringLiteral("pending"));
+        QVERIFY(pending > 0);
+        outcome->setCurrentIndex(pending);
+        Q_EMIT outcome->activated(pending);
+        const kl::report::Table &shown = review->seriesPanel()->table();
+        const int outcomeCol = shown.columnIndex(QStringLiteral("outcome"));
+        for (const QVariantList &row : shown.rows)
+            QCOMPARE(row.value(outcomeCol).toString(), QStringLiteral("pending"));
+
+        // The language picker goes through the Filter: the view reloads with only those patch sets.
+        QComboBox *language = review->languageFilter();
+        const int second = language->findData(QStringLiteral("second"));
+        QVERIFY(second > 0);
+        const qsizetype everyLanguage = series.rows.size(); // `series` is the view's table: it is replaced
+        QSignalSpy ready(review, &View::ready);
+        language->setCurrentIndex(second);
+        Q_EMIT language->activated(second);
+        QVERIFY(ready.wait(60000));
+        const kl::report::Table &all = review->allSeries();
+        QVERIFY(!all.rows.isEmpty());
+        QVERIFY(all.rows.size() < everyLanguage);
+        const int languageCol = all.columnIndex(QStringLiteral("language"));
+        for (const QVariantList &row : all.rows)
+            QCOMPARE(row.value(languageCol).toString(), QStringLiteral("second"));
     }
 };
 

@@ -63,6 +63,21 @@ private Q_SLOTS:
         QVERIFY(align & Qt::AlignRight);
     }
 
+    // A subject like "<img src=x>" must not become markup in a tooltip (Qt renders tooltips
+    // that look like HTML as rich text).
+    void tooltipsEscapeHostileText()
+    {
+        kl::report::Table t;
+        t.columns = {{QStringLiteral("title"), QStringLiteral("Title <i>"), Column::Kind::Text}};
+        t.rows = {{QStringLiteral("<img src=\"https://example.org/x.png\"><b>bold</b>")}};
+        TableModel model;
+        model.setTable(t);
+        const QString tip = model.data(model.index(0, 0), Qt::ToolTipRole).toString();
+        QVERIFY2(!tip.contains(QLatin1String("<img")) && !tip.contains(QLatin1String("<b>")), qPrintable(tip));
+        QVERIFY(tip.contains(QLatin1String("&lt;img")));
+        QVERIFY(tip.contains(QLatin1String("Title &lt;i&gt;")));
+    }
+
     void sortsNumericallyThroughProxy()
     {
         TableModel model;

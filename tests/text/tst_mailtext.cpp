@@ -42,7 +42,35 @@ private Q_SLOTS:
     void applied();
     void changeId_data();
     void changeId();
+    void messageIdFromLink_data();
+    void messageIdFromLink();
 };
+
+void TestMailText::messageIdFromLink_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("msgid");
+    QTest::newRow("lore /r/") << s("https://lore.kernel.org/r/20240101.123-1-jane@example.org") << s("20240101.123-1-jane@example.org");
+    QTest::newRow("lore list with slash") << s("https://lore.kernel.org/rust-for-linux/abc@x.org/") << s("abc@x.org");
+    QTest::newRow("lore thread view") << s("https://lore.kernel.org/all/abc@x.org/T/#u") << s("abc@x.org");
+    QTest::newRow("percent-escaped") << s("https://lore.kernel.org/r/a%2Bb%40x.org") << s("a+b@x.org");
+    QTest::newRow("patch.msgid.link") << s("https://patch.msgid.link/20250102-foo-v2-1-aa@kernel.org") << s("20250102-foo-v2-1-aa@kernel.org");
+    QTest::newRow("msgid.link") << s("https://msgid.link/r/x@y") << s("x@y");
+    QTest::newRow("lkml /r/ over http") << s("http://lkml.kernel.org/r/1.2.3@host") << s("1.2.3@host");
+    QTest::newRow("trailing comment") << s("https://lore.kernel.org/r/a@b # v2") << s("a@b");
+    QTest::newRow("Message-ID value") << s("<20240101120000.1234-1-x@y.org>") << s("20240101120000.1234-1-x@y.org");
+    QTest::newRow("bugzilla") << s("https://bugzilla.kernel.org/show_bug.cgi?id=1") << QString();
+    QTest::newRow("github") << s("https://github.com/Rust-for-Linux/linux/issues/2") << QString();
+    QTest::newRow("lore without id") << s("https://lore.kernel.org/rust-for-linux/") << QString();
+    QTest::newRow("mailto is no archive") << s("mailto:someone@example.org") << QString();
+}
+
+void TestMailText::messageIdFromLink()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, msgid);
+    QCOMPARE(kl::text::messageIdFromLink(value), msgid);
+}
 
 void TestMailText::trailers_data()
 {

@@ -45,7 +45,6 @@ struct GitIngestSummary
     qint64 releasesTotal = 0;
     double historySeconds = 0;
     double snapshotSeconds = 0;
-    QString coverageNote;           // what the MAINTAINERS/coverage analysis did, or why not
 };
 
 Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options,

@@ -29,8 +29,6 @@ struct MailIngestSummary
     qint64 alreadyStored = 0;       // exact same content seen again (not re-added)
     qint64 warnings = 0;            // parse warnings recorded in this run
     qint64 messagesRead = 0;        // raw messages read from the sources in this run
-    qint64 threads = 0;             // threads of the list after the run
-    qint64 series = 0;              // series of the list after the run
     double seconds = 0;
     QMap<QString, qint64> warningsByKind;
     QStringList sourcesDone;        // canonical location of each source processed

@@ -70,6 +70,12 @@ struct Trailer
 // "Reviewed-by:" in the middle of a reply counts; other keys only in a final trailer paragraph.
 QList<Trailer> parseTrailers(const QString &text);
 
+// The Message-ID (without <>) a Link: or Message-ID: trailer names: "<id>",
+// https://lore.kernel.org/r/<id>, https://lore.kernel.org/<list>/<id>/ (and /T/, /raw ...),
+// https://patch.msgid.link/<id>, https://msgid.link/<id>, https://lkml.kernel.org/r/<id>;
+// percent-escapes decoded. Empty when the value names no message (a bug tracker, a web page).
+QString messageIdFromLink(const QString &value);
+
 struct AppliedCommit
 {
     int index = 0;               // [1/2] -> 1; 0 when the notice has no numbering

@@ -16,6 +16,7 @@ struct Filter
     QString list;             // mailing list name; empty = all
     QString release;          // a release tag (coverage: which release; empty = latest)
     QString compareRelease;   // coverage diff base; empty = none
+    QString language;         // review: "second", "c" or "other"; empty = all
     Period period = Period::Release;
     int top = 50;             // ranked lists (friction)
 };
