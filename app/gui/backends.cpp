@@ -280,23 +280,7 @@ Result<report::Section> computeReviewSection(ReviewPart part, Store &store, cons
 Result<SeriesTimeline> loadSeriesTimeline(Store &store, qint64 seriesId)
 {
 #if KL_GUI_HAVE_REVIEW
-    auto t = models::reviewTimeline(store, seriesId);
-    if (!t)
-        return t.status();
-    SeriesTimeline out;
-    out.seriesId = t->seriesId;
-    out.title = t->title;
-    out.author = t->author;
-    out.list = t->list;
-    out.language = t->language;
-    out.subsystems = t->subsystems;
-    out.outcome = t->outcome;
-    for (const models::ReviewVersion &v : t->versions)
-        out.versions.append({v.seriesId, v.version, v.title, v.posted, v.outcome, v.patches, v.replies, v.firstMessageId});
-    for (const models::ReviewCommit &c : t->commits)
-        out.commits.append({c.oid, c.subject, c.committed, c.release, c.method, c.confidence});
-    out.reviewers = t->reviewers;
-    return out;
+    return models::reviewTimeline(store, seriesId);
 #else
     (void)store, (void)seriesId;
     return Status::error(QStringLiteral("the review analysis is not built yet"));

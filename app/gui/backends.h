@@ -9,6 +9,7 @@
 #include <kernellens/index/store.h>
 #include <kernellens/models/filter.h>
 #include <kernellens/models/report.h>
+#include <kernellens/models/review.h>
 
 #include <QDateTime>
 #include <QList>
@@ -63,40 +64,10 @@ bool coverageDrillDownAvailable();
 Result<report::Table> coverageDrillDown(Store &store, const QString &release, const QString &subsystem);
 
 // Patch review (models/review.h): the series browser, its per-series timeline, and the
-// review and mail-onboarding sections. The timeline is mirrored here so views need no model header.
-struct TimelineVersion
-{
-    qint64 seriesId = 0;
-    int version = 1;
-    QString title;
-    QDateTime posted;
-    QString outcome;           // merged, superseded, rejected, pending, ignored
-    qint64 patches = 0;
-    qint64 replies = 0;
-    QString firstMessageId;    // cover letter or first patch: opens the thread
-};
-struct TimelineCommit
-{
-    QString oid;
-    QString subject;
-    QDateTime committed;
-    QString release;           // first release containing it; empty: unreleased
-    QString method;            // how the patch was linked to it
-    double confidence = 0;
-};
-struct SeriesTimeline
-{
-    qint64 seriesId = 0;
-    QString title;
-    QString author;
-    QString list;
-    QString language;
-    QStringList subsystems;
-    QString outcome;
-    QList<TimelineVersion> versions;
-    QList<TimelineCommit> commits;
-    QStringList reviewers;
-};
+// review and mail-onboarding sections.
+using TimelineVersion = models::ReviewVersion;
+using TimelineCommit = models::ReviewCommit;
+using SeriesTimeline = models::ReviewTimeline;
 enum class ReviewPart { Outcomes, MailOnboarding };
 bool reviewAvailable();
 Result<bool> storeHasReviewData(Store &store);

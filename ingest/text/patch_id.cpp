@@ -59,20 +59,23 @@ int cAtoi(QByteArrayView s, qsizetype i)
     bool negative = false;
     if (i < s.size() && (s[i] == '+' || s[i] == '-'))
         negative = s[i++] == '-';
+    constexpr unsigned long long kLimit = (unsigned long long)LONG_MAX + 1; // |LONG_MIN|
     unsigned long long value = 0;
     bool overflow = false;
     for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-        value = value * 10 + unsigned(s[i] - '0');
-        if (value > (unsigned long long)LONG_MAX + 1) {
+        const unsigned digit = unsigned(s[i] - '0');
+        if (value > (kLimit - digit) / 10) {
             overflow = true;
             break;
         }
+        value = value * 10 + digit;
     }
     long l;
     if (overflow || (!negative && value > (unsigned long long)LONG_MAX))
         l = negative ? LONG_MIN : LONG_MAX;
     else
-        l = negative ? (value == (unsigned long long)LONG_MAX + 1 ? LONG_MIN : -long(value)) : long(value);
+        l = negative ? (value == kLimit ? LONG_MIN : -long(value)) : long(value);
+    // strtol's long cut to int, as glibc's atoi does (modulo 2^32).
     return int(static_cast<unsigned int>(static_cast<unsigned long>(l)));
 }
 
