@@ -24,17 +24,19 @@ trap 'rm -rf "$WORK"' EXIT
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 secs() { /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }; cat "$WORK/time"; }
-# Sum of the derive seconds in an ingest's or derive's JSON, and one line per derivation.
+# The derive seconds in an ingest's or derive's JSON: `total` prints their sum, `lines` one line
+# per derivation.
 derive_json() {
-    python3 - "$1" <<'PY'
+    python3 - "$1" "$2" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 runs = doc.get("derive", doc.get("runs", []))
-total = sum(r["seconds"] for r in runs)
-print("%.2f" % total)
-for r in runs:
-    state = "unchanged" if r["skipped"] else "%.2f s, %d items" % (r["seconds"], r["items"])
-    print("      %-14s %s  %s" % (r["name"], state, "" if r["skipped"] else r["note"]))
+if sys.argv[2] == "total":
+    print("%.2f" % sum(r["seconds"] for r in runs))
+else:
+    for r in runs:
+        state = "unchanged" if r["skipped"] else "%.2f s, %d items" % (r["seconds"], r["items"])
+        print("      %-14s %s  %s" % (r["name"], state, "" if r["skipped"] else r["note"]))
 PY
 }
 
@@ -50,9 +52,9 @@ step() {
     local label=$1; shift
     read -r wall rss < <(secs "$CLI" --db "$store" --json "$@")
     local d
-    d=$(derive_json "$WORK/out" | head -1)
+    d=$(derive_json "$WORK/out" total)
     echo "  $label: ${wall} s wall (peak ${rss} KiB), of which derive ${d} s"
-    derive_json "$WORK/out" | tail -n +2
+    derive_json "$WORK/out" lines
     total_derive=$(awk -v a="$total_derive" -v b="$d" 'BEGIN { print a + b }')
     total_ingest=$(awk -v a="$total_ingest" -v b="$wall" 'BEGIN { print a + b }')
 }
@@ -65,7 +67,7 @@ read -r wall rss < <(secs "$CLI" --db "$store" --json derive)
 echo "  rerun, nothing changed: ${wall} s (peak ${rss} KiB)"
 read -r wall rss < <(secs "$CLI" --db "$store" --json derive --force)
 echo "  forced rerun (threads, friction, trees and patch-ids find nothing new; links and review redone): ${wall} s (peak ${rss} KiB)"
-derive_json "$WORK/out" | tail -n +2
+derive_json "$WORK/out" lines
 
 if [ ! -d "$SYN" ]; then
     echo "== scale: $SYN not found; make it with bench/git/make-synthetic-kernel.py $SYN"
@@ -91,20 +93,20 @@ n2=$(grep -c '^From [0-9a-f]\{40\} ' "$WORK/all.mbox")
 n1=$(grep -c '^From [0-9a-f]\{40\} ' "$WORK/half.mbox")
 read -r wall rss < <(secs "$CLI" --db "$sstore" --json ingest mail --list syn "$WORK/half.mbox")
 echo "  ingest $n1 patch mails: ${wall} s (peak ${rss} KiB)"
-derive_json "$WORK/out" | tail -n +2
+derive_json "$WORK/out" lines
 read -r half _ < <(secs "$CLI" --db "$sstore" --json derive --only links --force)
 read -r wall rss < <(secs "$CLI" --db "$sstore" --json ingest mail --list syn "$WORK/all.mbox")
 echo "  ingest to $n2 patch mails: ${wall} s (peak ${rss} KiB)"
-derive_json "$WORK/out" | tail -n +2
+derive_json "$WORK/out" lines
 read -r full frss < <(secs "$CLI" --db "$sstore" --json derive --only links --force)
 echo "  linking alone: ${half} s with $n1 mails, ${full} s with $n2 (peak ${frss} KiB); ratio $(awk -v a="$full" -v b="$half" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') for $(awk -v a="$n2" -v b="$n1" 'BEGIN { printf "%.2f", a / b }')x the mail"
 if git -C "$syn" rev-parse -q --verify refs/heads/next >/dev/null; then
     git -C "$syn" update-ref refs/heads/master refs/heads/next
     read -r wall rss < <(secs "$CLI" --db "$sstore" --json ingest git "$syn")
     echo "  incremental: ingest git of the 1,000 new commits: ${wall} s"
-    derive_json "$WORK/out" | tail -n +2
+    derive_json "$WORK/out" lines
     git -C "$syn" format-patch --stdout --thread=shallow --no-merges bench-base..next >"$WORK/next.mbox"
     read -r wall rss < <(secs "$CLI" --db "$sstore" --json ingest mail --list syn "$WORK/next.mbox")
     echo "  incremental: their mail: ${wall} s (peak ${rss} KiB)"
-    derive_json "$WORK/out" | tail -n +2
+    derive_json "$WORK/out" lines
 fi
