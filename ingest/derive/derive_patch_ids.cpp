@@ -29,6 +29,7 @@ struct PendingMail
     qint64 id = 0;
     QString msgid;
     bool cover = false;
+    bool binaryOnly = false;  // every file of its diff is binary (patch_files flag 1)
     mail::RawLocation at;
 };
 
@@ -37,7 +38,10 @@ Result<QList<PendingMail>> pendingMails(Store &store)
     QList<PendingMail> pending;
     KL_TRY(store.db().forEachRow(
         QStringLiteral("SELECT p.message_id, m.msgid, p.is_cover, m.raw_kind, m.raw_path, m.raw_epoch, m.raw_oid, "
-                       "m.raw_offset, m.raw_length FROM patches p JOIN messages m ON m.id = p.message_id "
+                       "m.raw_offset, m.raw_length, "
+                       "(SELECT count(*) FROM patch_files f WHERE f.message_id = p.message_id) AS files, "
+                       "(SELECT count(*) FROM patch_files f WHERE f.message_id = p.message_id AND (f.flags & 1) <> 0) AS binaries "
+                       "FROM patches p JOIN messages m ON m.id = p.message_id "
                        "LEFT JOIN mail_patch_ids x ON x.message_id = p.message_id WHERE x.message_id IS NULL "
                        "ORDER BY m.raw_path, m.raw_offset, p.message_id"),
         {}, [&](const Statement &row) {
@@ -51,6 +55,7 @@ Result<QList<PendingMail>> pendingMails(Store &store)
             m.at.oid = row.text(6);
             m.at.offset = row.int64(7);
             m.at.length = row.int64(8);
+            m.binaryOnly = row.int64(9) > 0 && row.int64(10) == row.int64(9);
             pending << m;
         }));
     return pending;
@@ -103,6 +108,11 @@ Result<qint64> deriveMailIds(Store &store, WarningSink &warnings, const JobConte
                 || out.status == QLatin1String("unreadable"))
                 KL_TRY(warnings.add(out.status == QLatin1String("broken") ? QStringLiteral("broken-diff") : out.status,
                                     QLatin1Char('<') + m.msgid + QLatin1Char('>'), out.problem));
+            // A binary-only patch keeps git's id (its index lines' blob names), which rarely
+            // survives a rebase: counted, so a low link rate for such lists is explained.
+            if (m.binaryOnly && out.status == QLatin1String("ok"))
+                KL_TRY(warnings.add(QStringLiteral("binary-only"), QLatin1Char('<') + m.msgid + QLatin1Char('>'),
+                                    QStringLiteral("every file of the diff is binary: the id covers blob names only")));
             insert->bind(1, m.id).bind(2, out.patchId).bind(3, out.status);
             KL_TRY(insert->exec());
             ++done;

@@ -196,6 +196,10 @@ void TestLinking::initTestCase()
                     "Broken.\n---\ndiff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,5 +1,5 @@\n-x\n+y\n");
     mbox += message(ada, QString(), QStringLiteral("nodate@test"), QStringLiteral("[PATCH] y: no date"),
                     "No date.\n---\ndiff --git a/y.c b/y.c\nnew file mode 100644\n--- /dev/null\n+++ b/y.c\n@@ -0,0 +1 @@\n+y\n");
+    mbox += message(ada, QStringLiteral("Wed, 12 Jul 2023 11:00:00 +0000"), QStringLiteral("binary@test"),
+                    QStringLiteral("[PATCH] firmware: update the blob"),
+                    "New firmware.\n---\ndiff --git a/fw.bin b/fw.bin\nindex 1111111..2222222 100644\n"
+                    "Binary files a/fw.bin and b/fw.bin differ\n");
     mbox += message(ada, QStringLiteral("Thu, 01 Jan 2099 10:00:00 +0000"), QStringLiteral("future@test"),
                     QStringLiteral("[PATCH] w: from the future"),
                     "Future.\n---\ndiff --git a/w.c b/w.c\nnew file mode 100644\n--- /dev/null\n+++ b/w.c\n@@ -0,0 +1 @@\n+w\n");
@@ -363,6 +367,7 @@ void TestLinking::badInputIsCountedAndSkipped()
     QCOMPARE(warned(QStringLiteral("broken-diff"), QStringLiteral("broken@test")), 1);
     QCOMPARE(warned(QStringLiteral("no-date"), QStringLiteral("nodate@test")), 1);
     QCOMPARE(warned(QStringLiteral("future-date"), QStringLiteral("future@test")), 1);
+    QCOMPARE(warned(QStringLiteral("binary-only"), QStringLiteral("binary@test")), 1);
     QCOMPARE(warned(QStringLiteral("link-not-in-archive"), m_commits.value(QStringLiteral("missing-link"))), 1);
     QVERIFY(linkOf(QStringLiteral("broken@test")).isEmpty());
     QVERIFY(linkOf(QStringLiteral("nodate@test")).isEmpty());
