@@ -262,7 +262,10 @@ public:
         if (!context)
             return context.status();
 
-        QHash<qint64, qint64> listSource = context->dominantSources(store);
+        auto listSources = context->dominantSources(store);
+        if (!listSources)
+            return listSources.status();
+        const QHash<qint64, qint64> &listSource = listSources.value();
         Transaction tx(store.db());
         KL_TRY(tx.status());
         KL_TRY(store.db().exec(QStringLiteral("DELETE FROM series_reviewers; DELETE FROM series_review;")));

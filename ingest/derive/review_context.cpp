@@ -126,7 +126,7 @@ QStringList ReviewContext::subsystemsOf(qint64 gitSource, const QStringList &fil
     return out;
 }
 
-QHash<qint64, qint64> ReviewContext::dominantSources(Store &store) const
+Result<QHash<qint64, qint64>> ReviewContext::dominantSources(Store &store) const
 {
     QHash<qint64, qint64> best;
     QHash<qint64, qint64> bestCount;
@@ -137,34 +137,34 @@ QHash<qint64, qint64> ReviewContext::dominantSources(Store &store) const
         }
     };
     // Where its linked patches went.
-    (void)store.db().forEachRow(
+    KL_TRY(store.db().forEachRow(
         QStringLiteral("SELECT m.list_id, c.source_id, count(*) FROM patch_links l JOIN messages m ON m.id = l.message_id "
                        "JOIN commits c ON c.id = l.commit_id GROUP BY m.list_id, c.source_id"),
-        {}, keep);
+        {}, keep));
     // A list without links (its tree's history not ingested, or only snapshots of it): the
     // repository whose newest release has most of the files its patches touch. Looked up per
     // (list, newest release) through release_files' primary key: a join over all releases'
     // files took 27 s on the 300,000-commit synthetic history.
     QList<qint64> unlinked;
     QList<qint64> newestReleases;
-    (void)store.db().forEachRow(QStringLiteral("SELECT id FROM lists ORDER BY id"), {}, [&](const Statement &row) {
+    KL_TRY(store.db().forEachRow(QStringLiteral("SELECT id FROM lists ORDER BY id"), {}, [&](const Statement &row) {
         if (!best.contains(row.int64(0)))
             unlinked << row.int64(0);
-    });
+    }));
     if (unlinked.isEmpty())
         return best;
-    (void)store.db().forEachRow(
+    KL_TRY(store.db().forEachRow(
         QStringLiteral("SELECT r.id FROM releases r WHERE r.ordinal = (SELECT max(r2.ordinal) FROM releases r2 "
                        "WHERE r2.source_id = r.source_id)"),
-        {}, [&](const Statement &row) { newestReleases << row.int64(0); });
+        {}, [&](const Statement &row) { newestReleases << row.int64(0); }));
     for (qint64 list : std::as_const(unlinked))
         for (qint64 release : std::as_const(newestReleases))
-            (void)store.db().forEachRow(
+            KL_TRY(store.db().forEachRow(
                 QStringLiteral("SELECT m.list_id, r.source_id, count(*) FROM patch_files pf "
                                "JOIN messages m ON m.id = pf.message_id JOIN git_paths gp ON gp.path = pf.path "
                                "JOIN release_files rf ON rf.release_id = ?2 AND rf.path_id = gp.id "
                                "JOIN releases r ON r.id = ?2 WHERE m.list_id = ?1 GROUP BY m.list_id, r.source_id"),
-                {list, release}, keep);
+                {list, release}, keep));
     return best;
 }
 

@@ -27,7 +27,7 @@ public:
     QStringList subsystemsOf(qint64 gitSource, const QStringList &files) const;
     // For each list, the git source most of its linked patches went into; for a list without
     // links, the one whose newest release holds most of the files its patches touch.
-    QHash<qint64, qint64> dominantSources(Store &store) const;
+    Result<QHash<qint64, qint64>> dominantSources(Store &store) const;
 
 private:
     struct Maintainers
