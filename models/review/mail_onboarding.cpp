@@ -39,19 +39,18 @@ struct Cohort
 };
 
 QVariant rate(qint64 part, qint64 whole) { return whole ? QVariant(double(part) / double(whole)) : QVariant(); }
-QVariant dateTime(qint64 t) { return t > 0 ? QVariant(QDateTime::fromSecsSinceEpoch(t, Qt::UTC)) : QVariant(); }
 
 } // namespace
 
 Result<report::Section> mailOnboardingSection(Store &store, const Filter &filter)
 {
-    auto versions = loadVersions(store);
-    if (!versions)
-        return versions.status();
+    auto loaded = loadChains(store);
+    if (!loaded)
+        return loaded.status();
     auto calendars = releaseCalendars(store);
     if (!calendars)
         return calendars.status();
-    const QList<Chain> chains = chainsOf(*versions);
+    const QList<Chain> chains = loaded.value();
     const Period period = filter.period == Period::Release ? Period::Release : Period::Quarter;
 
     // Everyone's first and last post (on the filtered list, if any), and whether git knows them.
@@ -175,8 +174,8 @@ Result<report::Section> mailOnboardingSection(Store &store, const Filter &filter
                        {QStringLiteral("language"), QStringLiteral("First patch language"), Kind::Text},
                        {QStringLiteral("first_patch_title"), QStringLiteral("First patch set"), Kind::Text}};
     for (const Newcomer *n : std::as_const(newcomers))
-        persons.rows.append(QVariantList{n->name, dateTime(n->firstPost), dateTime(n->firstSet->firstPosted),
-                                         dateTime(n->firstSet->firstReply), dateTime(n->firstMerged), n->firstSet->language,
+        persons.rows.append(QVariantList{n->name, dateTimeCell(n->firstPost), dateTimeCell(n->firstSet->firstPosted),
+                                         dateTimeCell(n->firstSet->firstReply), dateTimeCell(n->firstMerged), n->firstSet->language,
                                          n->firstSet->title});
 
     // Who reviewed the newcomers' first patch sets.

@@ -114,6 +114,19 @@ QList<Chain> chainsOf(const QList<Version> &versions)
     return chains;
 }
 
+Result<QList<Chain>> loadChains(Store &store)
+{
+    auto versions = loadVersions(store);
+    if (!versions)
+        return versions.status();
+    return chainsOf(*versions);
+}
+
+QVariant dateTimeCell(qint64 unixSeconds)
+{
+    return unixSeconds > 0 ? QVariant(QDateTime::fromSecsSinceEpoch(unixSeconds, Qt::UTC)) : QVariant();
+}
+
 QDate dateOf(qint64 unixSeconds) { return QDateTime::fromSecsSinceEpoch(unixSeconds, Qt::UTC).date(); }
 
 bool matches(const Chain &chain, const Filter &filter)

@@ -76,6 +76,10 @@ struct Chain
 
 Result<QList<Version>> loadVersions(Store &store);
 QList<Chain> chainsOf(const QList<Version> &versions);
+// loadVersions() then chainsOf(): every patch set, newest first.
+Result<QList<Chain>> loadChains(Store &store);
+// A timestamp cell: the UTC date-time, or null for 0 (no value).
+QVariant dateTimeCell(qint64 unixSeconds);
 bool matches(const Chain &chain, const Filter &filter);
 QDate dateOf(qint64 unixSeconds);
 

@@ -170,9 +170,9 @@ report::Table reviewersTable(Store &store, const QList<Chain> &chains, const QSt
 
 Result<report::Section> reviewSection(Store &store, const Filter &filter)
 {
-    auto versions = loadVersions(store);
-    if (!versions)
-        return versions.status();
+    auto loaded = loadChains(store);
+    if (!loaded)
+        return loaded.status();
     auto calendars = releaseCalendars(store);
     if (!calendars)
         return calendars.status();
@@ -181,7 +181,7 @@ Result<report::Section> reviewSection(Store &store, const Filter &filter)
         return second.status();
     const Period period = filter.period == Period::Release ? Period::Release : Period::Month;
     QList<Chain> chains;
-    for (const Chain &c : chainsOf(*versions))
+    for (const Chain &c : std::as_const(loaded.value()))
         if (matches(c, filter))
             chains << c;
     std::reverse(chains.begin(), chains.end()); // oldest first for the period tables

@@ -14,7 +14,6 @@ using namespace review;
 namespace {
 
 QVariant hours(const std::optional<double> &h) { return h ? QVariant(std::round(*h * 10) / 10) : QVariant(); }
-QVariant dateTime(qint64 t) { return t > 0 ? QVariant(QDateTime::fromSecsSinceEpoch(t, Qt::UTC)) : QVariant(); }
 QString person(const QString &name, const QString &email)
 {
     return email.isEmpty() ? name : QStringLiteral("%1 <%2>").arg(name, email);
@@ -60,7 +59,7 @@ Result<report::Table> seriesTable(Store &store, const Filter &filter)
             continue;
         const auto mergeDays = c.hoursTo(c.mergedAt);
         t.rows.append(QVariantList{c.latestSeries, c.title, person(c.authorName, c.authorEmail), c.versions,
-                                   dateTime(c.firstPosted), dateTime(c.lastPosted), c.outcome, c.commits,
+                                   dateTimeCell(c.firstPosted), dateTimeCell(c.lastPosted), c.outcome, c.commits,
                                    c.release.isEmpty() ? QVariant() : QVariant(c.release), hours(c.hoursTo(c.firstReply)),
                                    hours(c.hoursTo(c.firstReview)),
                                    mergeDays ? QVariant(std::round(*mergeDays / 24.0 * 10) / 10) : QVariant(), c.list,
@@ -119,7 +118,7 @@ Result<report::Table> patchesTable(Store &store, const Filter &filter)
                 && (!chain || !matches(*chain, Filter{{}, {}, filter.subsystem, {}, {}, {}, filter.language})))
                 return;
             const bool merged = row.text(11) == QLatin1String("merged");
-            t.rows.append(QVariantList{row.text(0), row.text(1), person(row.text(2), row.text(3)), dateTime(row.int64(4)),
+            t.rows.append(QVariantList{row.text(0), row.text(1), person(row.text(2), row.text(3)), dateTimeCell(row.int64(4)),
                                        row.text(5), series ? QVariant(series) : QVariant(), row.int64(7),
                                        row.isNull(8) ? QVariant(QString()) : QVariant(row.text(8)),
                                        row.isNull(9) ? QVariant() : QVariant(row.text(9)),
