@@ -3,6 +3,8 @@
 
 #include "cli.h"
 
+#include <kernellens/models/visible_text.h>
+
 #include <kernellens/models/coverage.h>
 
 #include <cmath>
@@ -97,7 +99,7 @@ int coverage(Context &ctx, const QStringList &args)
     if (below.isEmpty())
         return ExitOk;
     for (const QString &line : std::as_const(below))
-        ctx.err << "kernellens-cli: coverage below threshold: " << line << '\n';
+        ctx.err << "kernellens-cli: coverage below threshold: " << report::visibleText(line) << '\n';
     ctx.err.flush();
     return ExitBelowThreshold;
 }

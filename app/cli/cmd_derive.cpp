@@ -3,6 +3,8 @@
 
 #include "cli.h"
 
+#include <kernellens/models/visible_text.h>
+
 #include <kernellens/ingest/derive.h>
 
 #include <QJsonArray>
@@ -36,9 +38,9 @@ void printRuns(Context &ctx, const derive::DeriveSummary &summary)
             ctx.out << QStringLiteral("  %1 unchanged\n").arg(run.name.leftJustified(14));
             continue;
         }
-        ctx.out << QStringLiteral("  %1 %2 s  %3\n").arg(run.name.leftJustified(14)).arg(run.seconds, 6, 'f', 2).arg(run.note);
+        ctx.out << QStringLiteral("  %1 %2 s  %3\n").arg(run.name.leftJustified(14)).arg(run.seconds, 6, 'f', 2).arg(report::visibleText(run.note));
         for (auto it = run.warnings.cbegin(); it != run.warnings.cend(); ++it)
-            ctx.out << QStringLiteral("  %1 warning %2: %3\n").arg(QString().leftJustified(14), it.key()).arg(it.value());
+            ctx.out << QStringLiteral("  %1 warning %2: %3\n").arg(QString().leftJustified(14), report::visibleText(it.key())).arg(it.value());
     }
     ctx.out << QStringLiteral("derived in %1 s\n").arg(summary.seconds, 0, 'f', 1);
 }

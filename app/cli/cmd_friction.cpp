@@ -6,6 +6,7 @@
 
 #include <kernellens/ingest/friction.h>
 #include <kernellens/models/friction.h>
+#include <kernellens/models/visible_text.h>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -91,7 +92,7 @@ int classify(Context &ctx, const QStringList &args)
             continue;
         auto lineError = [&](const QString &why) {
             ++failures;
-            ctx.err << "kernellens-cli: stdin:" << lineNo << ": " << why << '\n';
+            ctx.err << "kernellens-cli: stdin:" << lineNo << ": " << report::visibleText(why) << '\n';
             ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("line"), lineNo}, {QStringLiteral("error"), why}})
                            .toJson(QJsonDocument::Compact)
                     << '\n';
@@ -118,7 +119,7 @@ int classify(Context &ctx, const QStringList &args)
                                  {QStringLiteral("evidence"), evidence},
                                  {QStringLiteral("naks"), m.naks},
                                  {QStringLiteral("shouting"), m.shouting}};
-        ctx.out << QJsonDocument(result).toJson(QJsonDocument::Compact) << '\n';
+        ctx.out << report::escapeInvisibleInJson(QJsonDocument(result).toJson(QJsonDocument::Compact)) << '\n';
     }
     ctx.out.flush();
     ctx.err.flush();
@@ -133,7 +134,7 @@ Result<Store> openAndScore(Context &ctx, const QCommandLineParser &parser)
     if (!store) {
         if (!store.errorMessage().contains(QStringLiteral("another writer")))
             return store.status();
-        ctx.err << "kernellens-cli: " << store.errorMessage() << "; ranking the messages scored so far\n";
+        ctx.err << "kernellens-cli: " << report::visibleText(store.errorMessage()) << "; ranking the messages scored so far\n";
         return ctx.openStore(Store::Mode::ReadOnly);
     }
     auto classifier = loadClassifier(parser);
@@ -195,26 +196,28 @@ QJsonObject threadJson(const models::FrictionThread &t)
 
 void printThreadsText(Context &ctx, const QList<models::FrictionThread> &threads)
 {
+    // Subjects, names and evidence sentences are mail text: shown, never acted on by the terminal.
+    const auto v = [](const QString &text) { return report::visibleText(text); };
     int rank = 0;
     for (const models::FrictionThread &t : threads) {
-        ctx.out << QStringLiteral("%1. [%2] %3\n").arg(++rank).arg(t.score, 0, 'f', 2).arg(t.subject);
+        ctx.out << QStringLiteral("%1. [%2] %3\n").arg(++rank).arg(t.score, 0, 'f', 2).arg(v(t.subject));
         ctx.out << QStringLiteral("   %1  %2 .. %3  %4 messages  outcome: %5\n")
-                       .arg(t.list, t.firstDate.date().toString(Qt::ISODate), t.lastDate.date().toString(Qt::ISODate))
+                       .arg(v(t.list), t.firstDate.date().toString(Qt::ISODate), t.lastDate.date().toString(Qt::ISODate))
                        .arg(t.messages)
-                       .arg(t.outcome);
+                       .arg(v(t.outcome));
         QStringList people;
         for (const models::FrictionParticipant &p : t.participants.mid(0, 8))
             people << QStringLiteral("%1 (%2%3%4)")
-                          .arg(p.name.isEmpty() ? p.email : p.name)
+                          .arg(v(p.name.isEmpty() ? p.email : p.name))
                           .arg(p.messages)
                           .arg(p.secondLanguage ? QStringLiteral(", rust") : QString(),
                                p.maintainer ? QStringLiteral(", maintainer") : QString());
         ctx.out << "   participants: " << people.join(QStringLiteral(", "))
                 << (t.participants.size() > 8 ? QStringLiteral(", +%1 more").arg(t.participants.size() - 8) : QString()) << '\n';
         if (!t.reasons.isEmpty())
-            ctx.out << "   signals: " << t.reasons.join(QStringLiteral("; ")) << '\n';
+            ctx.out << "   signals: " << v(t.reasons.join(QStringLiteral("; "))) << '\n';
         for (const models::FrictionEvidence &e : t.evidence.mid(0, 6))
-            ctx.out << QStringLiteral("     - [%1] %2: \"%3\"\n").arg(e.category, e.author, e.sentence.left(160));
+            ctx.out << QStringLiteral("     - [%1] %2: \"%3\"\n").arg(v(e.category), v(e.author), v(e.sentence.left(160)));
         if (t.evidence.size() > 6)
             ctx.out << QStringLiteral("     (+%1 more evidence sentences; --json for all)\n").arg(t.evidence.size() - 6);
         ctx.out << '\n';

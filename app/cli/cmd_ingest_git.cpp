@@ -2,6 +2,8 @@
 
 #include "cli.h"
 
+#include <kernellens/models/visible_text.h>
+
 #include <kernellens/ingest/git_ingest.h>
 
 #include <QJsonObject>
@@ -12,7 +14,7 @@ namespace {
 
 void printGitSummary(Context &ctx, const ingest::GitIngestSummary &s, const ingest::GitIngestOptions &options)
 {
-    ctx.out << "ingested " << s.repositoryPath << ": " << s.commitsAdded << " new commits ("
+    ctx.out << "ingested " << report::visibleText(s.repositoryPath) << ": " << s.commitsAdded << " new commits ("
             << s.mergesAdded << " merges, " << s.fileChangesAdded << " file changes), "
             << s.commitsReassigned << " reassigned to new releases, " << s.releasesAdded
             << " new releases of " << s.releasesTotal << ", " << s.snapshotsAdded
@@ -20,7 +22,7 @@ void printGitSummary(Context &ctx, const ingest::GitIngestSummary &s, const inge
             << QString::number(s.historySeconds, 'f', 2) << " s, snapshots "
             << QString::number(s.snapshotSeconds, 'f', 2) << " s\n";
     if (s.releasesTotal == 0)
-        ctx.err << "kernellens-cli: warning: no tag matches " << options.tagPattern
+        ctx.err << "kernellens-cli: warning: no tag matches " << report::visibleText(options.tagPattern)
                 << "; no releases, so no snapshots\n";
     ctx.out.flush();
 }

@@ -2,6 +2,8 @@
 
 #include "cli.h"
 
+#include <kernellens/models/visible_text.h>
+
 #include <kernellens/ingest/mail_ingest.h>
 
 #include <QJsonArray>
@@ -46,7 +48,7 @@ int ingestMail(Context &ctx, const QStringList &args)
     if (ctx.format == OutputFormat::Text && !ctx.quiet)
         ctx.out << QStringLiteral("%1: %2 messages read, %3 added, %4 removed, %5 already stored, "
                                   "%6 duplicate Message-IDs, %7 warnings in %8 s (%9 messages/s)")
-                       .arg(list)
+                       .arg(report::visibleText(list))
                        .arg(s.messagesRead)
                        .arg(s.messagesAdded)
                        .arg(s.messagesRemoved)

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <kernellens/models/mail.h>
+#include <kernellens/models/visible_text.h>
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -15,13 +16,11 @@ namespace {
 using models::ThreadNode;
 using models::ThreadTree;
 
-// Mail text reaches a terminal: control characters (escape sequences) become U+FFFD.
-QString printable(QString s)
+// Mail text reaches a terminal: control characters (escape sequences) and bidi overrides are
+// shown, never acted on.
+QString printable(const QString &s)
 {
-    for (QChar &c : s)
-        if (c.category() == QChar::Other_Control)
-            c = QChar(0xFFFD);
-    return s;
+    return report::visibleText(s);
 }
 
 QString dateText(const QDateTime &date)

@@ -1,4 +1,7 @@
 #include "cli.h"
+#include "interrupt.h"
+
+#include <kernellens/models/visible_text.h>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -26,14 +29,16 @@ int Context::fail(const Status &status)
         err.flush();
         return ExitCancelled;
     }
-    err << "kernellens-cli: " << status.message() << '\n';
+    // Errors name their input (a path, a Message-ID, a header): shown, never acted on.
+    err << "kernellens-cli: " << report::visibleText(status.message(), report::LineBreaks::Keep) << '\n';
     err.flush();
     return ExitFailure;
 }
 
 int Context::usage(const QString &message)
 {
-    err << "kernellens-cli: " << message << "\n(see kernellens-cli --help)\n";
+    err << "kernellens-cli: " << report::visibleText(message, report::LineBreaks::Keep)
+        << "\n(see kernellens-cli --help)\n";
     err.flush();
     return ExitUsage;
 }
@@ -68,11 +73,12 @@ struct ProgressState
 ProgressSink Context::progressSink()
 {
     if (quiet)
-        return {};
+        return noteInterruptPhase;
     auto state = std::make_shared<ProgressState>();
     QTextStream *errStream = &err;
     const bool terminal = progressOnTerminal;
     return [state, errStream, terminal](const Progress &p) {
+        noteInterruptPhase(p);
         QTextStream &e = *errStream;
         if (p.phase != state->phase) {
             if (state->lineOpen)
@@ -81,7 +87,7 @@ ProgressSink Context::progressSink()
             state->phase = p.phase;
             state->phaseTimer.start();
             if (!terminal) {
-                e << "[" << p.phase << "]\n";
+                e << "[" << report::visibleText(p.phase) << "]\n";
                 e.flush();
                 return;
             }
@@ -90,7 +96,7 @@ ProgressSink Context::progressSink()
             return;
         const double elapsed = state->phaseTimer.elapsed() / 1000.0;
         const double rate = elapsed > 0.2 ? p.done / elapsed : 0;
-        QString line = QStringLiteral("\r\x1b[K%1: %2").arg(p.phase, formatCount(p.done));
+        QString line = QStringLiteral("\r\x1b[K%1: %2").arg(report::visibleText(p.phase), formatCount(p.done));
         if (p.total > 0) {
             const double fraction = std::min(1.0, double(p.done) / double(p.total));
             const int width = 24;
@@ -139,12 +145,8 @@ QString cellText(const QVariant &value, report::Column::Kind kind)
     }
     if (value.typeId() == QMetaType::QStringList)
         return value.toStringList().join(QStringLiteral(", "));
-    QString s = value.toString();
     // Mail text reaches a terminal: control characters would move the cursor or worse.
-    for (QChar &c : s)
-        if (c.category() == QChar::Other_Control)
-            c = QChar(0xFFFD);
-    return s;
+    return report::visibleText(value.toString());
 }
 
 bool isNumeric(report::Column::Kind kind)
@@ -169,7 +171,7 @@ void Context::print(const report::Table &table)
         break;
     }
     if (!table.title.isEmpty())
-        out << table.title << '\n';
+        out << report::visibleText(table.title) << '\n';
     QList<QStringList> cells;
     QList<qsizetype> widths;
     for (const auto &c : table.columns)
@@ -209,7 +211,7 @@ void Context::print(const report::Table &table)
     for (const auto &line : cells)
         printLine(line);
     if (!table.note.isEmpty())
-        out << table.note << '\n';
+        out << report::visibleText(table.note, report::LineBreaks::Keep) << '\n';
     out.flush();
 }
 
@@ -240,7 +242,7 @@ void Context::print(const report::Section &section)
 void Context::printJson(const QJsonValue &value)
 {
     QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    out << doc.toJson(QJsonDocument::Indented);
+    out << report::escapeInvisibleInJson(doc.toJson(QJsonDocument::Indented));
     out.flush();
 }
 

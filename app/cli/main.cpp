@@ -2,31 +2,17 @@
 // each subcommand parses its own.
 
 #include "cli.h"
+#include "interrupt.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 
 #include <unistd.h>
 
 namespace {
-
-// The signal handler can only reach the token through a static; it is set once in main, for
-// the one job this process runs.
-kl::CancelToken *g_interruptToken = nullptr;
-std::atomic_int g_interrupts{0};
-
-extern "C" void onInterrupt(int)
-{
-    if (g_interrupts.fetch_add(1) > 0)
-        _exit(kl::cli::ExitCancelled); // a second Ctrl-C means "now"
-    if (g_interruptToken)
-        g_interruptToken->cancel();
-}
 
 struct Subcommand
 {
@@ -153,12 +139,7 @@ int main(int argc, char *argv[])
         return ctx.usage(QStringLiteral("unknown command '%1'").arg(rest.first()));
     }
 
-    g_interruptToken = &ctx.cancel;
-    struct sigaction action = {};
-    action.sa_handler = onInterrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
+    kl::cli::installInterruptHandler(ctx.cancel);
 
     // The subcommand sees its own name first, as QCommandLineParser expects.
     QStringList commandArgs{QStringLiteral("kernellens-cli ") + QString::fromLatin1(chosen->name)};
@@ -166,6 +147,6 @@ int main(int argc, char *argv[])
     const int code = chosen->run(ctx, commandArgs);
     out.flush();
     err.flush();
-    g_interruptToken = nullptr;
+    kl::cli::removeInterruptHandler();
     return code;
 }

@@ -3,6 +3,8 @@
 #include "background.h"
 #include "theme.h"
 
+#include <kernellens/models/visible_text.h>
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -26,8 +28,10 @@ QVariant PlainMailBrowser::loadResource(int, const QUrl &)
     return {};
 }
 
-static QString escaped(QStringView text)
+static QString escaped(QStringView raw)
 {
+    // Controls and bidi overrides first become visible symbols; then HTML is escaped.
+    const QString text = kl::report::visibleText(raw, kl::report::LineBreaks::Keep);
     QString out;
     out.reserve(text.size() + 16);
     for (QChar c : text) {
@@ -40,7 +44,7 @@ static QString escaped(QStringView text)
         case '\t': out += QStringLiteral("&nbsp;&nbsp;&nbsp;&nbsp;"); break;
         case '\r': break;
         default:
-            out += c.category() == QChar::Other_Control ? QChar(0xFFFD) : c;
+            out += c;
         }
     }
     return out;

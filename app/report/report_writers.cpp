@@ -1,5 +1,7 @@
 #include "report_writers.h"
 
+#include <kernellens/models/visible_text.h>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -49,17 +51,6 @@ QString defaultFileName(Format format)
 
 namespace {
 
-bool isControl(char32_t c)
-{
-    return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
-}
-
-// Bidirectional overrides can make text read differently from what it is (Trojan Source).
-bool isBidiControl(char32_t c)
-{
-    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
-}
-
 template<typename Emit>
 void forEachCodePoint(const QString &text, Emit emit)
 {
@@ -85,7 +76,7 @@ QString stripControl(const QString &text)
     forEachCodePoint(text, [&](char32_t c, const QString &s) {
         if (c == U'\n' || c == U'\t')
             out += s;
-        else if (!isControl(c) && !isBidiControl(c))
+        else if (!isControlCharacter(c) && !isBidiControl(c))
             out += s;
     });
     return out;
@@ -106,7 +97,7 @@ QString escapeHtml(const QString &text)
         case U'\t': out += QLatin1Char(' '); return;
         default: break;
         }
-        if (!isControl(c) && !isBidiControl(c))
+        if (!isControlCharacter(c) && !isBidiControl(c))
             out += s;
     });
     return out;
@@ -122,7 +113,7 @@ QString escapeMarkdown(const QString &text)
             out += QLatin1Char(' ');
             return;
         }
-        if (isControl(c) || isBidiControl(c))
+        if (isControlCharacter(c) || isBidiControl(c))
             return;
         if (c < 0x80 && special.contains(QChar(char16_t(c))))
             out += QLatin1Char('\\');
@@ -253,7 +244,7 @@ QByteArray toJsonBytes(const Report &report)
 {
     QJsonObject object = toJson(report);
     object.insert(QStringLiteral("generator"), QStringLiteral("KernelLens " KERNELLENS_VERSION));
-    return QJsonDocument(object).toJson(QJsonDocument::Indented);
+    return escapeInvisibleInJson(QJsonDocument(object).toJson(QJsonDocument::Indented));
 }
 
 namespace {

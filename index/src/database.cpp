@@ -5,6 +5,22 @@
 namespace kl {
 
 namespace {
+// SQLite calls this every kProgressOps virtual-machine steps of a statement; non-zero stops it
+// with SQLITE_INTERRUPT.
+constexpr int kProgressOps = 4000;
+// SQLite's default automatic checkpoint size, restored after a cancelled job's commit.
+constexpr int kWalAutoCheckpointPages = 1000;
+
+extern "C" int stopWhenCancelled(void *token)
+{
+    return static_cast<const CancelToken *>(token)->isCancelled() ? 1 : 0;
+}
+
+bool isInterrupt(int rc)
+{
+    return (rc & 0xff) == SQLITE_INTERRUPT;
+}
+
 QString sqliteMessage(sqlite3 *db, int rc)
 {
     if (db)
@@ -92,6 +108,8 @@ Statement &Statement::bindVariant(int index, const QVariant &value)
 
 Status Statement::fail(int rc) const
 {
+    if (isInterrupt(rc))
+        return Status::cancelled();
     QString sql = m_stmt ? QString::fromUtf8(sqlite3_sql(m_stmt)).simplified() : QString();
     if (sql.size() > 120)
         sql = sql.left(117) + QStringLiteral("...");
@@ -179,7 +197,7 @@ QString Statement::columnName(int column) const
 
 Database::Database(Database &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
-      m_depth(std::exchange(other.m_depth, 0))
+      m_depth(std::exchange(other.m_depth, 0)), m_cancel(std::move(other.m_cancel))
 {
 }
 
@@ -190,6 +208,7 @@ Database &Database::operator=(Database &&other) noexcept
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
         m_depth = std::exchange(other.m_depth, 0);
+        m_cancel = std::move(other.m_cancel);
     }
     return *this;
 }
@@ -229,6 +248,8 @@ Status Database::exec(const QString &sql)
     if (rc != SQLITE_OK) {
         QString message = error ? QString::fromUtf8(error) : sqliteMessage(m_db, rc);
         sqlite3_free(error);
+        if (isInterrupt(rc))
+            return Status::cancelled();
         return Status::error(QStringLiteral("SQLite error %1: %2").arg(rc).arg(message));
     }
     return Status::ok();
@@ -298,7 +319,36 @@ Status Database::commit()
         return Status::error(QStringLiteral("commit without a transaction"));
     if (--m_depth > 0)
         return Status::ok();
-    return exec(QStringLiteral("COMMIT"));
+    // A cancelled job keeps its finished work but skips the automatic checkpoint that would
+    // follow a big commit; the next run's commits checkpoint the WAL.
+    const bool cancelled = m_cancel && m_cancel->isCancelled();
+    if (cancelled)
+        sqlite3_wal_autocheckpoint(m_db, 0);
+    Status s = exec(QStringLiteral("COMMIT"));
+    if (cancelled)
+        sqlite3_wal_autocheckpoint(m_db, kWalAutoCheckpointPages);
+    return s;
+}
+
+std::optional<CancelToken> Database::watchCancel(std::optional<CancelToken> token)
+{
+    std::optional<CancelToken> previous;
+    if (m_cancel)
+        previous = *m_cancel;
+    if (!m_db)
+        return previous;
+    // After Ctrl-C the process is about to end: closing must not first copy the WAL into the
+    // database (a checkpoint can take seconds after a big batch); the next writer does it.
+    if (previous && previous->isCancelled())
+        sqlite3_db_config(m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    if (token) {
+        m_cancel = std::make_unique<CancelToken>(*token);
+        sqlite3_progress_handler(m_db, kProgressOps, stopWhenCancelled, m_cancel.get());
+    } else {
+        sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+        m_cancel.reset();
+    }
+    return previous;
 }
 
 Status Database::rollback()

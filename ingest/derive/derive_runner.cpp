@@ -87,6 +87,7 @@ Result<DeriveSummary> runDerivations(Store &store, const DeriveOptions &options,
 
     QElapsedTimer total;
     total.start();
+    const CancelWatch stopLongStatements(store.db(), ctx.cancel);
     DeriveSummary summary;
     for (const auto &d : allDerivations()) {
         const QString name = d->info().name;

@@ -973,6 +973,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     timer.start();
     if (options.source.isEmpty())
         return Status::error(QStringLiteral("ingest git: no source given"));
+    const CancelWatch stopLongStatements(store.db(), ctx.cancel);
 
     LanguageMap languages = LanguageMap::builtin();
     if (!options.languagesFile.isEmpty()) {

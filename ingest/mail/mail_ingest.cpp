@@ -115,7 +115,8 @@ SearchDocument searchDocument(const mail::ParsedMessage &pm, qint64 id, const QS
 // Parses raw messages on all cores; removals need only their content hash. Row ids are handed
 // out in reading order from `firstId` (ids of messages that turn out to be stored already are
 // simply never used), so documents can be tokenised before the writer sees them.
-std::vector<ParsedItem> parseAll(const QList<mail::RawMessage> &raws, qint64 firstId, const QString &list)
+std::vector<ParsedItem> parseAll(const QList<mail::RawMessage> &raws, qint64 firstId, const QString &list,
+                                 const CancelToken &cancel)
 {
     std::vector<ParsedItem> parsed(size_t(raws.size()));
     qint64 next = firstId;
@@ -127,7 +128,8 @@ std::vector<ParsedItem> parseAll(const QList<mail::RawMessage> &raws, qint64 fir
     auto work = [&] {
         while (true) {
             const qsizetype i = nextIndex.fetch_add(1);
-            if (i >= raws.size())
+            // A cancelled batch is dropped unwritten (see pump()), so its parse can stop here.
+            if (i >= raws.size() || cancel.isCancelled())
                 return;
             ParsedItem &item = parsed[size_t(i)];
             if (raws[i].removal) {
@@ -462,7 +464,7 @@ Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const
     };
     // Reading (inflating git blobs) and parsing run on other threads while this one writes the
     // batch before; the reader is only ever touched by one task at a time.
-    auto readAndParse = [&reader, list = writer.listName()](qint64 firstId) {
+    auto readAndParse = [&reader, list = writer.listName(), cancel = ctx.cancel](qint64 firstId) {
         Read read;
         read.next.batch = std::make_shared<mail::RawBatch>();
         auto r = reader.next(*read.next.batch, kBatchSize);
@@ -471,7 +473,7 @@ Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const
             return read;
         }
         read.more = r.value();
-        read.next.parsed = parseAll(read.next.batch->messages, firstId, list);
+        read.next.parsed = parseAll(read.next.batch->messages, firstId, list, cancel);
         return read;
     };
     auto countStored = [](const mail::RawBatch &batch) {
@@ -480,15 +482,23 @@ Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const
             n += m.removal ? 0 : 1;
         return n;
     };
+    // Ctrl-C must stop within a second at any archive size, so a cancel drops the batches in
+    // flight and everything since the last commit (at most kCommitEvery messages) instead of
+    // writing and committing them: a resumed run reads them again, as after kill -9.
+    auto stopCancelled = [&writer](std::future<Read> &reading) {
+        if (reading.valid())
+            reading.wait();
+        writer.abandon();
+        return Status::cancelled();
+    };
     std::optional<Pending> pending;
     bool more = true;
-    bool cancelled = false;
     while (true) {
         std::future<Read> reading;
-        if (more && !ctx.cancel.isCancelled())
+        if (ctx.cancel.isCancelled())
+            return stopCancelled(reading);
+        if (more)
             reading = std::async(std::launch::async, readAndParse, nextId);
-        else if (more)
-            cancelled = true;
         if (pending) {
             Status written = writer.write(sourceId, *pending->batch, pending->parsed);
             if (!written) {
@@ -501,6 +511,8 @@ Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const
         }
         if (!reading.valid())
             break;
+        if (ctx.cancel.isCancelled())
+            return stopCancelled(reading);
         Read read = reading.get();
         if (!read.status) {
             writer.abandon();
@@ -513,7 +525,7 @@ Status pump(mail::MailReader &reader, MailWriter &writer, qint64 sourceId, const
     }
     KL_TRY(writer.flush());
     ctx.report(reader.phase(), reader.done(), reader.total(), reader.unit(), true);
-    return cancelled ? Status::cancelled() : Status::ok();
+    return Status::ok();
 }
 
 Result<qint64> ensureList(Database &db, const QString &name)
@@ -622,6 +634,7 @@ Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &opti
         return Status::error(QStringLiteral("no source given"));
     mail::ensureGMime();
     git::ensureInitialized();
+    const CancelWatch stopLongStatements(store.db(), ctx.cancel);
 
     // Resolve every source before writing anything: a typo fails fast and names the input.
     QList<ResolvedSource> resolved;
@@ -722,7 +735,8 @@ Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &opti
     // Threads, series and everything else derived from the messages are the derive stage's
     // (ingest/derive/): lists.threads_stale tells it which lists changed, also after a cancel.
     // Fresh statistics keep the planner on the right indexes for readers (cheap when unchanged).
-    (void)store.db().exec(QStringLiteral("PRAGMA optimize"));
+    if (!outcome.isCancelled())
+        (void)store.db().exec(QStringLiteral("PRAGMA optimize"));
     summary.seconds = timer.elapsed() / 1000.0;
     if (!outcome)
         return outcome;

@@ -1,4 +1,5 @@
 #include <kernellens/models/report.h>
+#include <kernellens/models/visible_text.h>
 
 #include <QJsonArray>
 
@@ -76,6 +77,8 @@ QString cellToCsv(const QVariant &value, Column::Kind kind)
     } else {
         text = json.toString();
     }
+    // A CSV file is read in terminals and spreadsheets too: no raw control or bidi character.
+    text = visibleText(text, LineBreaks::Keep);
     // Cells starting with a formula character are prefixed so spreadsheets do not run them.
     if (!text.isEmpty() && QStringLiteral("=+-@\t\r").contains(text.front()) && !json.isDouble())
         text.prepend(QLatin1Char('\''));

@@ -1,4 +1,5 @@
 #include <kernellens/models/table_model.h>
+#include <kernellens/models/visible_text.h>
 
 #include <QLocale>
 
@@ -72,12 +73,8 @@ QString TableModel::displayText(const QVariant &value, Column::Kind kind)
     }
     if (value.typeId() == QMetaType::QStringList)
         return value.toStringList().join(QStringLiteral(", "));
-    QString text = value.toString();
-    // Mail text is hostile: control characters would garble the view.
-    for (QChar &c : text)
-        if (c.category() == QChar::Other_Control)
-            c = QChar(0xFFFD);
-    return text;
+    // Mail text is hostile: control characters would garble the view, bidi overrides reorder it.
+    return report::visibleText(value.toString());
 }
 
 QVariant TableModel::sortValue(const QVariant &value, Column::Kind kind)

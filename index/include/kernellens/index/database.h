@@ -1,6 +1,7 @@
 #pragma once
 // A thin RAII layer over SQLite. sqlite3.h stays out of this header; handles are opaque.
 
+#include <kernellens/index/job.h>
 #include <kernellens/index/result.h>
 
 #include <QByteArray>
@@ -9,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -97,10 +99,31 @@ public:
     Status rollback();
     bool inTransaction() const { return m_depth > 0; }
 
+    // While a token is watched, a statement that runs long stops soon after the token trips and
+    // fails with Status::cancelled() (SQLite's progress handler), so Ctrl-C does not wait for a
+    // big INSERT ... SELECT or a full-table scan. Returns the token watched before, if any.
+    std::optional<CancelToken> watchCancel(std::optional<CancelToken> token);
+
 private:
     sqlite3 *m_db = nullptr;
     QString m_path;
     int m_depth = 0;
+    // Heap-held so its address, the progress handler's argument, survives moves of the Database.
+    std::unique_ptr<CancelToken> m_cancel;
+};
+
+// Watches a job's cancel token for as long as the job runs, then restores what was watched.
+class CancelWatch
+{
+public:
+    CancelWatch(Database &db, const CancelToken &token) : m_db(db), m_previous(db.watchCancel(token)) {}
+    ~CancelWatch() { m_db.watchCancel(m_previous); }
+    CancelWatch(const CancelWatch &) = delete;
+    CancelWatch &operator=(const CancelWatch &) = delete;
+
+private:
+    Database &m_db;
+    std::optional<CancelToken> m_previous;
 };
 
 // Rolls back unless commit() was called: a failed batch never leaves half its rows behind.
