@@ -53,6 +53,10 @@ QJsonObject nodeToJson(const ThreadTree &tree, int index)
     return json;
 }
 
+// Each level indents by three columns; a 5,000-deep reply chain would print 38 MB of them.
+// Deeper than this, the branches stay where they are and the depth is written as a number.
+constexpr int kIndentLevels = 16;
+
 void printTree(QTextStream &out, const ThreadTree &tree, bool showIds)
 {
     out << printable(tree.subject) << '\n';
@@ -63,6 +67,11 @@ void printTree(QTextStream &out, const ThreadTree &tree, bool showIds)
                .arg(tree.ghostCount)
                .arg(tree.participants)
                .arg(tree.maxDepth);
+    if (tree.maxDepth > kIndentLevels)
+        out << QStringLiteral("replies deeper than %1 levels are not indented further but marked [depth N]; "
+                              "this thread goes %2 levels deep\n\n")
+                   .arg(kIndentLevels)
+                   .arg(tree.maxDepth);
 
     // Authors in one column so the tree and the subjects line up.
     qsizetype authorWidth = 6;
@@ -70,10 +79,10 @@ void printTree(QTextStream &out, const ThreadTree &tree, bool showIds)
         authorWidth = std::max(authorWidth, std::min<qsizetype>(node.author().size(), 28));
 
     // Walk in pre-order with the tree's own structure, drawing the branches.
-    struct Frame { int node; QString prefix; bool last; bool top; };
+    struct Frame { int node; QString prefix; bool last; bool top; int level; };
     QList<Frame> stack;
     for (qsizetype i = tree.roots.size() - 1; i >= 0; --i)
-        stack.append({tree.roots[i], QString(), i == tree.roots.size() - 1, true});
+        stack.append({tree.roots[i], QString(), i == tree.roots.size() - 1, true, 0});
     while (!stack.isEmpty()) {
         const Frame frame = stack.takeLast();
         const ThreadNode &node = tree.nodes[frame.node];
@@ -82,19 +91,24 @@ void printTree(QTextStream &out, const ThreadTree &tree, bool showIds)
         if (author.size() > 28)
             author = author.left(27) + QChar(0x2026);
         const QString marker = frame.node == tree.focus ? QStringLiteral("* ") : QStringLiteral("  ");
+        const QString depth = frame.level > kIndentLevels ? QStringLiteral("[depth %1] ").arg(node.depth) : QString();
         if (node.isGhost()) {
             out << marker << QString(16, QLatin1Char(' ')) << "  " << QString(authorWidth, QLatin1Char(' ')) << "  "
-                << branch << "[not in the archive] <" << printable(node.messageId) << ">\n";
+                << branch << depth << "[not in the archive] <" << printable(node.messageId) << ">\n";
         } else {
             out << marker << dateText(node.date) << "  " << author.leftJustified(authorWidth) << "  " << branch
-                << printable(node.subject);
+                << depth << printable(node.subject);
             if (showIds)
                 out << "  <" << printable(node.messageId) << '>';
             out << '\n';
         }
-        const QString childPrefix = frame.top ? QString() : frame.prefix + (frame.last ? QStringLiteral("   ") : QStringLiteral("│  "));
+        QString childPrefix = frame.prefix;
+        if (frame.top)
+            childPrefix.clear();
+        else if (frame.level < kIndentLevels)
+            childPrefix += frame.last ? QStringLiteral("   ") : QStringLiteral("│  ");
         for (qsizetype i = node.children.size() - 1; i >= 0; --i)
-            stack.append({node.children[i], childPrefix, i == node.children.size() - 1, false});
+            stack.append({node.children[i], childPrefix, i == node.children.size() - 1, false, frame.level + 1});
     }
     out.flush();
 }

@@ -133,7 +133,9 @@ std::vector<ParsedItem> parseAll(const QList<mail::RawMessage> &raws, qint64 fir
                 return;
             ParsedItem &item = parsed[size_t(i)];
             if (raws[i].removal) {
-                item.pm.contentHash = QCryptographicHash::hash(raws[i].bytes, QCryptographicHash::Sha1);
+                item.pm.contentHash = raws[i].contentHash.isEmpty()
+                                          ? QCryptographicHash::hash(raws[i].bytes, QCryptographicHash::Sha1)
+                                          : raws[i].contentHash;
                 continue;
             }
             item.pm = mail::parseMessage(raws[i].bytes);
@@ -175,7 +177,7 @@ public:
             stmt = std::move(r.value());
             return Status::ok();
         };
-        KL_TRY(p(m_findHash, "SELECT id FROM messages WHERE list_id = ? AND content_hash = ?"));
+        KL_TRY(p(m_findHash, "SELECT id, raw_path, raw_offset FROM messages WHERE list_id = ? AND content_hash = ?"));
         KL_TRY(p(m_findMsgid, "SELECT 1 FROM messages WHERE msgid = ? AND +list_id = ? LIMIT 1"));
         KL_TRY(p(m_insertMessage,
                  "INSERT INTO messages(id, list_id, source_id, msgid, msgid_synthetic, content_hash, "
@@ -228,9 +230,14 @@ public:
             if (!found)
                 return found.status();
             const qint64 existing = found.value() ? m_findHash.int64(0) : 0;
+            // A replaced mbox tail is removed only where it was read; a public-inbox removal
+            // names no place.
+            const bool samePlace = raw.location.offset < 0
+                                   || (found.value() && m_findHash.text(1) == raw.location.path
+                                       && m_findHash.int64(2) == raw.location.offset);
             m_findHash.reset();
             if (raw.removal) {
-                if (existing) {
+                if (existing && samePlace) {
                     KL_TRY(removeMessage(existing));
                     ++m_summary.messagesRemoved;
                     changed = true;

@@ -1,11 +1,14 @@
 #include "mail_parse.h"
 
+#include "header_check.h"
+
 #include <QCryptographicHash>
 
 #include <gmime/gmime.h>
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <mutex>
@@ -53,6 +56,45 @@ bool isUtf8Charset(const QByteArray &c)
 {
     return c.isEmpty() || c == "utf-8" || c == "utf8" || c == "us-ascii" || c == "ascii"
            || c == "x-unknown" || c == "unknown-8bit";
+}
+
+// x-unknown and unknown-8bit say that the sender did not know the charset.
+bool isUnnamedCharset(const QByteArray &c)
+{
+    return c == "x-unknown" || c == "unknown-8bit";
+}
+
+bool hasEightBit(const QByteArray &bytes)
+{
+    return std::any_of(bytes.cbegin(), bytes.cend(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+// The fields whose encoded words we decode and store.
+bool isStoredTextField(const char *name)
+{
+    for (const char *field : {"Subject", "From", "To", "Cc"})
+        if (g_ascii_strcasecmp(name, field) == 0)
+            return true;
+    return false;
+}
+
+// What GMime's RFC 2047 decoding of the stored fields hid, named by field.
+QList<ParseWarning> checkHeaderEncoding(GMimeObject *object)
+{
+    QList<ParseWarning> warnings;
+    GMimeHeaderList *headers = g_mime_object_get_header_list(object);
+    const int n = headers ? g_mime_header_list_get_count(headers) : 0;
+    for (int i = 0; i < n; ++i) {
+        GMimeHeader *header = g_mime_header_list_get_header_at(headers, i);
+        const char *name = g_mime_header_get_name(header);
+        if (!name || !isStoredTextField(name))
+            continue;
+        for (ParseWarning w : checkEncodedWords(QByteArray(g_mime_header_get_raw_value(header)))) {
+            w.message = QString::fromLatin1(name) + QStringLiteral(": ") + w.message;
+            warnings << w;
+        }
+    }
+    return warnings;
 }
 
 // Invalid UTF-8 becomes U+FFFD; valid UTF-8 is kept; latin-1 when it is clearly not UTF-8.
@@ -222,7 +264,13 @@ QString decodeText(const QByteArray &bytes, const QByteArray &charsetIn, ParseWa
 {
     const QByteArray charset = charsetIn.trimmed().toLower();
     if (isUtf8Charset(charset)) {
-        if (g_utf8_validate(bytes.constData(), bytes.size(), nullptr))
+        const bool validUtf8 = g_utf8_validate(bytes.constData(), bytes.size(), nullptr);
+        if (warning && isUnnamedCharset(charset) && hasEightBit(bytes))
+            *warning = {QStringLiteral("unknown-charset"),
+                        QStringLiteral("charset \"%1\" names no charset; 8-bit text read as %2")
+                            .arg(QString::fromLatin1(charset),
+                                 validUtf8 ? QStringLiteral("UTF-8") : QStringLiteral("Latin-1"))};
+        if (validUtf8)
             return QString::fromUtf8(bytes);
         if (warning && charset.startsWith("utf"))
             *warning = {QStringLiteral("bad-charset"),
@@ -288,10 +336,17 @@ ParsedMessage parseMessage(const QByteArray &raw, bool full)
     ParsedMessage pm;
     pm.contentHash = QCryptographicHash::hash(raw, QCryptographicHash::Sha1);
 
-    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.constData(), size_t(raw.size())));
+    // GMime keeps headers as C strings: a NUL would cut a Message-ID short.
+    QStringList nulFields;
+    const QByteArray shown = showHeaderNuls(raw, &nulFields);
+    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(shown.constData(), size_t(shown.size())));
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
     GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+    QList<ParseWarning> headerWarnings;
+    for (const QString &field : std::as_const(nulFields))
+        headerWarnings << ParseWarning{QStringLiteral("nul-in-header"),
+                                       QStringLiteral("%1: NUL byte shown as \u2400").arg(field)};
 
     if (!message) {
         pm.warnings << ParseWarning{QStringLiteral("malformed-mime"),
@@ -303,6 +358,7 @@ ParsedMessage parseMessage(const QByteArray &raw, bool full)
         if (pm.messageId.startsWith(QLatin1Char('<')) && pm.messageId.endsWith(QLatin1Char('>')))
             pm.messageId = pm.messageId.mid(1, pm.messageId.size() - 2);
         pm.subject = fromUtf8Z(g_mime_message_get_subject(msg)).simplified();
+        headerWarnings << checkHeaderEncoding(obj);
 
         QList<Mailbox> from;
         collectMailboxes(g_mime_message_get_from(msg), from);
@@ -349,6 +405,10 @@ ParsedMessage parseMessage(const QByteArray &raw, bool full)
         pm.syntheticId = true;
         pm.warnings << ParseWarning{QStringLiteral("no-message-id"),
                                     QStringLiteral("no Message-ID; using %1").arg(pm.messageId)};
+    }
+    for (ParseWarning &w : headerWarnings) {
+        w.message += QStringLiteral(" (Message-ID <%1>)").arg(pm.messageId);
+        pm.warnings << w;
     }
     // Mail text goes to terminals and SQLite; NUL bytes help neither.
     pm.body.remove(QChar(0));

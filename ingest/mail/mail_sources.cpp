@@ -2,6 +2,7 @@
 
 #include "common/git_handles.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -10,8 +11,14 @@
 
 #include <glib.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace kl::mail {
@@ -279,9 +286,14 @@ public:
     const char *data = nullptr;
     qint64 size = 0;
     qint64 position = 0;        // start of the next "From " line
+    qint64 mark = 0;            // the watermark: position, or the From_ line of a truncated tail
+    qint64 hashed = 0;
     MboxFormat format = MboxFormat::Mboxrd;
-    Checksum prefixHash;        // SHA-1 of [0, position)
+    Checksum prefixHash;        // SHA-1 of [0, hashed)
     QString path;
+    QByteArray tail;            // SHA-1 of the truncated last message read, if any
+    qint64 resumedAt = -1;      // the watermark this run resumed from
+    QByteArray previousTail;    // the truncated message stored there by the last run
 
     QString phase() const override { return QStringLiteral("mbox %1").arg(QFileInfo(path).fileName()); }
     qint64 done() const override { return position; }
@@ -302,58 +314,145 @@ public:
         return size;
     }
 
+    // One message: from its From_ line to the empty line before the next one; a final message
+    // without that empty line is kept as it is.
+    RawMessage slice(qint64 headerStart, qint64 end) const
+    {
+        qint64 messageEnd = end;
+        if (end < size && end >= 1 && data[end - 1] == '\n')
+            messageEnd = end - 1;
+        if (end == size && size >= 2 && data[size - 1] == '\n' && data[size - 2] == '\n')
+            messageEnd = size - 1; // mboxrd ends every message with an empty line
+        if (messageEnd < headerStart)
+            messageEnd = headerStart;
+        RawMessage raw;
+        raw.bytes = unescapeMbox(QByteArray(data + headerStart, messageEnd - headerStart), format);
+        raw.location.kind = format == MboxFormat::Mboxrd ? QStringLiteral("mboxrd") : QStringLiteral("mboxo");
+        raw.location.path = path;
+        raw.location.offset = headerStart;
+        raw.location.length = messageEnd - headerStart;
+        return raw;
+    }
+
+    // The last message of a file that does not end with a newline is stored, but the watermark
+    // stays at its From_ line so that the next run reads it again. When it has grown by then,
+    // the stored partial copy is removed (by its content hash, in the same place) before the
+    // whole message is added. Returns whether the truncation is new (to be warned about).
+    bool noteTail(qint64 fromLine, const RawMessage &raw, bool open, RawBatch &batch)
+    {
+        bool newTruncation = open;
+        if (fromLine == resumedAt && !previousTail.isEmpty()) {
+            const QByteArray hash = QCryptographicHash::hash(raw.bytes, QCryptographicHash::Sha1);
+            if (hash != previousTail) {
+                RawMessage partial;
+                partial.removal = true;
+                partial.contentHash = previousTail;
+                partial.location = raw.location;
+                batch.messages << std::move(partial);
+            } else {
+                newTruncation = false; // the same partial copy, warned about when first read
+            }
+            previousTail.clear();
+        }
+        tail = open ? QCryptographicHash::hash(raw.bytes, QCryptographicHash::Sha1) : QByteArray();
+        mark = open ? fromLine : position;
+        return newTruncation;
+    }
+
     Result<bool> next(RawBatch &batch, int maxMessages) override
     {
-        const qint64 batchStart = position;
         int taken = 0;
         while (position < size && taken < maxMessages) {
             const qint64 fromLine = position;
             const char *eol = static_cast<const char *>(std::memchr(data + fromLine, '\n', size_t(size - fromLine)));
             const qint64 headerStart = eol ? (eol - data) + 1 : size;
             const qint64 end = nextSeparator(headerStart > 0 ? headerStart - 1 : 0);
-            // The message is what lies between the From_ line and the empty line before the
-            // next one; a final message without that empty line is kept as it is.
-            qint64 messageEnd = end;
-            if (end < size && end >= 1 && data[end - 1] == '\n')
-                messageEnd = end - 1;
-            if (end == size && size >= 2 && data[size - 1] == '\n' && data[size - 2] == '\n')
-                messageEnd = size - 1; // mboxrd ends every message with an empty line
-            if (messageEnd < headerStart)
-                messageEnd = headerStart;
             if (std::strncmp(data + fromLine, "From ", 5) != 0) {
                 batch.warnings << ReaderWarning{QStringLiteral("malformed-mbox"),
                                                 QStringLiteral("%1:%2").arg(path).arg(fromLine),
                                                 QStringLiteral("no \"From \" line where a message should begin")};
             }
-            if (end == size && size > 0 && data[size - 1] != '\n') {
+            RawMessage raw = slice(headerStart, end);
+            position = end;
+            const bool open = end == size && size > 0 && data[size - 1] != '\n';
+            if (noteTail(fromLine, raw, open, batch)) {
                 batch.warnings << ReaderWarning{QStringLiteral("mbox-truncated"),
                                                 QStringLiteral("%1:%2").arg(path).arg(fromLine),
                                                 QStringLiteral("the last message does not end with a newline (truncated file?)")};
             }
-            RawMessage raw;
-            raw.bytes = unescapeMbox(QByteArray(data + headerStart, messageEnd - headerStart), format);
-            raw.location.kind = format == MboxFormat::Mboxrd ? QStringLiteral("mboxrd")
-                                                             : QStringLiteral("mboxo");
-            raw.location.path = path;
-            raw.location.offset = headerStart;
-            raw.location.length = messageEnd - headerStart;
             if (!raw.bytes.trimmed().isEmpty())
                 batch.messages << std::move(raw);
-            position = end;
             ++taken;
         }
-        g_checksum_update(prefixHash.get(), reinterpret_cast<const guchar *>(data + batchStart),
-                          gssize(position - batchStart));
-        batch.watermarks << qMakePair(QStringLiteral("mbox-offset"), QString::number(position));
+        g_checksum_update(prefixHash.get(), reinterpret_cast<const guchar *>(data + hashed), gssize(mark - hashed));
+        hashed = mark;
+        batch.watermarks << qMakePair(QStringLiteral("mbox-offset"), QString::number(mark));
         batch.watermarks << qMakePair(QStringLiteral("mbox-sha1"), checksumHex(prefixHash.get()));
         batch.watermarks << qMakePair(QStringLiteral("mbox-format"),
                                       format == MboxFormat::Mboxrd ? QStringLiteral("mboxrd")
                                                                    : QStringLiteral("mboxo"));
+        batch.watermarks << qMakePair(QStringLiteral("mbox-tail-sha1"),
+                                      tail.isEmpty() ? QStringLiteral("") : QString::fromLatin1(tail.toHex()));
         return position < size;
     }
 };
 
 // ---- Maildir --------------------------------------------------------------------------------
+
+struct FileDescriptor
+{
+    int fd = -1;
+    ~FileDescriptor()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+// Reads a Maildir file, or says why not in `why`. O_NONBLOCK because an entry may have become
+// a FIFO since the scan, and open() would wait for a writer.
+std::optional<QByteArray> readRegularFile(const QString &path, ReaderWarning &why)
+{
+    FileDescriptor file;
+    file.fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st = {};
+    if (file.fd < 0 || ::fstat(file.fd, &st) != 0) {
+        why = {QStringLiteral("maildir-unreadable"), path, QString::fromLocal8Bit(std::strerror(errno))};
+        return std::nullopt;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        why = {QStringLiteral("maildir-not-a-file"), path, QStringLiteral("not a regular file; not read")};
+        return std::nullopt;
+    }
+    QFile f;
+    if (!f.open(file.fd, QIODevice::ReadOnly, QFileDevice::DontCloseHandle)) {
+        why = {QStringLiteral("maildir-unreadable"), path, f.errorString()};
+        return std::nullopt;
+    }
+    return f.readAll();
+}
+
+// Why a Maildir entry is not a message to read; an empty kind when it is one. A symbolic link
+// is followed only when its target lies inside the Maildir (`root`, canonical).
+ReaderWarning checkMaildirEntry(const QString &root, const QFileInfo &entry)
+{
+    const QString path = entry.absoluteFilePath();
+    if (entry.isSymLink()) {
+        const QString target = entry.canonicalFilePath();
+        if (target.isEmpty())
+            return {QStringLiteral("maildir-broken-link"), path,
+                    QStringLiteral("symbolic link to a missing file: %1").arg(entry.symLinkTarget())};
+        if (!target.startsWith(root + QLatin1Char('/')))
+            return {QStringLiteral("maildir-link-outside"), path,
+                    QStringLiteral("symbolic link to %1, outside the Maildir; not followed").arg(target)};
+    }
+    if (entry.isDir())
+        return {QStringLiteral("maildir-not-a-file"), path, QStringLiteral("a directory; not read")};
+    if (!entry.isFile())
+        return {QStringLiteral("maildir-not-a-file"), path,
+                QStringLiteral("not a regular file (FIFO, socket or device); not opened")};
+    return {};
+}
 
 class MaildirReader final : public MailReader
 {
@@ -373,13 +472,14 @@ public:
         while (position < files.size() && taken < maxMessages) {
             const QString file = files[position++];
             ++taken;
-            QFile f(file);
-            if (!f.open(QIODevice::ReadOnly)) {
-                batch.warnings << ReaderWarning{QStringLiteral("maildir-unreadable"), file, f.errorString()};
+            ReaderWarning why;
+            std::optional<QByteArray> bytes = readRegularFile(file, why);
+            if (!bytes) {
+                batch.warnings << why;
                 continue;
             }
             RawMessage raw;
-            raw.bytes = f.readAll();
+            raw.bytes = std::move(*bytes);
             raw.location.kind = QStringLiteral("maildir");
             raw.location.path = file;
             batch.maildirSeen << maildirBaseName(QFileInfo(file).fileName());
@@ -509,7 +609,8 @@ Result<std::unique_ptr<MailReader>> openMboxReader(Store &store, qint64 sourceId
     auto offset = store.watermark(sourceId, QStringLiteral("mbox-offset"));
     auto sha = store.watermark(sourceId, QStringLiteral("mbox-sha1"));
     auto fmt = store.watermark(sourceId, QStringLiteral("mbox-format"));
-    if (!offset || !sha || !fmt)
+    auto tail = store.watermark(sourceId, QStringLiteral("mbox-tail-sha1"));
+    if (!offset || !sha || !fmt || !tail)
         return Status::error(QStringLiteral("%1: cannot read the watermark").arg(path));
     reader->format = fmt->isEmpty() ? detectMboxFormat(reader->data, reader->size)
                                     : (*fmt == QLatin1String("mboxo") ? MboxFormat::Mboxo : MboxFormat::Mboxrd);
@@ -523,7 +624,8 @@ Result<std::unique_ptr<MailReader>> openMboxReader(Store &store, qint64 sourceId
             same = same && (mark == reader->size || std::strncmp(reader->data + mark, "From ", 5) == 0);
         }
         if (same) {
-            reader->position = mark;
+            reader->position = reader->mark = reader->hashed = reader->resumedAt = mark;
+            reader->previousTail = QByteArray::fromHex(tail->toLatin1());
             g_checksum_update(reader->prefixHash.get(), reinterpret_cast<const guchar *>(reader->data),
                               gssize(mark));
         } else {
@@ -538,7 +640,7 @@ Result<std::unique_ptr<MailReader>> openMboxReader(Store &store, qint64 sourceId
 }
 
 Result<std::unique_ptr<MailReader>> openMaildirReader(Store &store, qint64 sourceId, const QString &path,
-                                                      QList<ReaderWarning> &)
+                                                      QList<ReaderWarning> &openWarnings)
 {
     auto reader = std::make_unique<MaildirReader>();
     reader->path = path;
@@ -555,12 +657,20 @@ Result<std::unique_ptr<MailReader>> openMaildirReader(Store &store, qint64 sourc
             break;
         seen.insert(stmt->text(0));
     }
+    // System: FIFOs, sockets, devices and dangling links are listed too, to be warned about.
+    const QString root = QFileInfo(path).canonicalFilePath();
     for (const char *sub : {"cur", "new"}) {
         QDir dir(path + QLatin1Char('/') + QLatin1String(sub));
-        QStringList names = dir.entryList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name);
-        for (const QString &name : std::as_const(names)) {
-            if (!seen.contains(maildirBaseName(name)))
-                reader->files << dir.absoluteFilePath(name);
+        const QFileInfoList entries = dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::System | QDir::NoDotAndDotDot,
+                                                        QDir::Name);
+        for (const QFileInfo &entry : entries) {
+            if (seen.contains(maildirBaseName(entry.fileName())))
+                continue;
+            const ReaderWarning why = checkMaildirEntry(root, entry);
+            if (why.kind.isEmpty())
+                reader->files << entry.absoluteFilePath();
+            else
+                openWarnings << why;
         }
     }
     return std::unique_ptr<MailReader>(std::move(reader));

@@ -32,7 +32,8 @@ struct RawMessage
 {
     QByteArray bytes;
     RawLocation location;
-    bool removal = false;   // public-inbox `d`, or a v1 deletion
+    bool removal = false;   // public-inbox `d`, a v1 deletion, or a replaced mbox tail
+    QByteArray contentHash; // for a removal whose bytes are gone: the SHA-1 of what is removed
 };
 
 struct ReaderWarning

@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace kl;
 
 namespace {
@@ -106,6 +108,9 @@ private Q_SLOTS:
     void sniffing();
     void cancelThenResume();
     void truncatedMbox();
+    void truncatedMboxCompletedReplacesPartial();
+    void maildirSpecialEntries();
+    void nulInMessageIdThreads();
     void corruptBlobIsSkippedWithAWarning();
 };
 
@@ -475,6 +480,113 @@ void TestMailIngest::truncatedMbox()
     const QString where = store->db().scalar(QStringLiteral(
         "SELECT location FROM parse_warnings WHERE kind = 'mbox-truncated'"))->toString();
     QVERIFY2(where.startsWith(mbox + QLatin1Char(':')), qPrintable(where));
+}
+
+void TestMailIngest::truncatedMboxCompletedReplacesPartial()
+{
+    QTemporaryDir dir;
+    const QString mbox = dir.filePath(QStringLiteral("grow.mbox"));
+    QFile src(fixture(QStringLiteral("rd.mbox")));
+    QVERIFY(src.open(QIODevice::ReadOnly));
+    const QByteArray all = src.readAll();
+    auto write = [&](const QByteArray &bytes) {
+        QFile f(mbox);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    QVERIFY(write(all.left(all.size() - 40)));
+    auto store = Store::open(dir.filePath(QStringLiteral("s")), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    auto first = run(store.value(), QStringLiteral("grow"), {mbox});
+    QVERIFY2(first, qPrintable(first.errorMessage()));
+    QCOMPARE(first->messagesAdded, 3);
+
+    // The same truncated file again: nothing new, and the truncation is not warned twice.
+    auto same = run(store.value(), QStringLiteral("grow"), {mbox});
+    QVERIFY2(same, qPrintable(same.errorMessage()));
+    QCOMPARE(same->messagesAdded, 0);
+    QCOMPARE(same->warnings, 0);
+
+    QVERIFY(write(all));
+    auto completed = run(store.value(), QStringLiteral("grow"), {mbox});
+    QVERIFY2(completed, qPrintable(completed.errorMessage()));
+    QCOMPARE(completed->messagesAdded, 1);
+    QCOMPARE(completed->messagesRemoved, 1);
+    QCOMPARE(completed->warningsByKind.value(QStringLiteral("mbox-changed")), 0);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM messages")), 3);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(DISTINCT msgid) FROM messages")), 3);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM message_bodies")), 3);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM thread_nodes WHERE message_id IS NOT NULL")), 3);
+    // The stored copy is the whole message: it ends where the file's last message ends.
+    QCOMPARE(count(*store, QStringLiteral("SELECT max(raw_offset + raw_length) FROM messages")),
+             qint64(all.size() - (all.endsWith("\n\n") ? 1 : 0)));
+    auto search = SearchIndex::open(store->searchIndexPath(), SearchIndex::Mode::ReadOnly);
+    QVERIFY(search);
+    QCOMPARE(search->documentCount(), 3);
+
+    auto rerun = run(store.value(), QStringLiteral("grow"), {mbox});
+    QVERIFY2(rerun, qPrintable(rerun.errorMessage()));
+    QCOMPARE(rerun->messagesRead, 0);
+}
+
+void TestMailIngest::maildirSpecialEntries()
+{
+    QTemporaryDir dir;
+    const QString md = dir.filePath(QStringLiteral("Maildir"));
+    for (const char *sub : {"cur", "new", "tmp", "store"})
+        QVERIFY(QDir().mkpath(md + QLatin1Char('/') + QLatin1String(sub)));
+    auto put = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    QVERIFY(put(md + QStringLiteral("/new/1.M1.host"), message("plain@x", "plain")));
+    QVERIFY(put(md + QStringLiteral("/store/kept"), message("inside@x", "inside")));
+    QVERIFY(put(dir.filePath(QStringLiteral("secret")), message("outside@x", "outside")));
+    QVERIFY(QFile::link(md + QStringLiteral("/store/kept"), md + QStringLiteral("/new/2.M2.host")));
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("secret")), md + QStringLiteral("/new/3.M3.host")));
+    QVERIFY(QFile::link(md + QStringLiteral("/store/gone"), md + QStringLiteral("/cur/4.M4.host:2,S")));
+    QVERIFY(QDir().mkpath(md + QStringLiteral("/cur/5.M5.host:2,")));
+    QCOMPARE(::mkfifo(QFile::encodeName(md + QStringLiteral("/new/6.M6.host")).constData(), 0600), 0);
+
+    auto store = Store::open(dir.filePath(QStringLiteral("s")), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    auto r = run(store.value(), QStringLiteral("md"), {md});   // would hang on opening the FIFO
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->messagesAdded, 2);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM messages WHERE msgid = 'outside@x'")), 0);
+    QCOMPARE(r->warningsByKind.value(QStringLiteral("maildir-link-outside")), 1);
+    QCOMPARE(r->warningsByKind.value(QStringLiteral("maildir-broken-link")), 1);
+    QCOMPARE(r->warningsByKind.value(QStringLiteral("maildir-not-a-file")), 2);
+    for (const char *name : {"3.M3.host", "4.M4.host:2,S", "5.M5.host:2,", "6.M6.host"}) {
+        QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM parse_warnings WHERE location LIKE ?"),
+                       QVariantList{QString(QStringLiteral("%/") + QLatin1String(name))}), 1);
+    }
+}
+
+void TestMailIngest::nulInMessageIdThreads()
+{
+    QTemporaryDir dir;
+    const QString mbox = dir.filePath(QStringLiteral("nul.mbox"));
+    {
+        QFile f(mbox);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray parent("From: a@example.org\nMessage-ID: <nul\0id@example.org>\nSubject: p\n"
+                                "Date: Mon, 01 Jan 2024 10:00:00 +0000\n\nparent\n", 110);
+        QVERIFY(!parent.endsWith('\0') && parent.contains('\0'));
+        f.write("From x@y Mon Jan  1 00:00:00 2024\n" + parent + "\n");
+        const QByteArray inReplyTo("In-Reply-To: <nul\0id@example.org>\n", 34);
+        f.write("From x@y Mon Jan  1 00:00:00 2024\n" + inReplyTo + message("reply@example.org", "Re: p") + "\n");
+    }
+    auto store = Store::open(dir.filePath(QStringLiteral("s")), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    auto r = run(store.value(), QStringLiteral("nul"), {mbox});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->messagesAdded, 2);
+    QCOMPARE(r->warningsByKind.value(QStringLiteral("nul-in-header")), 2);
+    const QString id = QStringLiteral("nul\u2400id@example.org");
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM messages WHERE msgid = ?"), QVariantList{id}), 1);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM messages WHERE in_reply_to = ?"), QVariantList{id}), 1);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM threads")), 1);
+    QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM thread_nodes WHERE message_id IS NULL")), 0);
 }
 
 void TestMailIngest::corruptBlobIsSkippedWithAWarning()

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace kl;
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void threadJson();
     void threadCsv();
     void threadUnknown();
+    void threadDeepChainIsNotIndentedWithoutEnd();
 
 private:
     testing::Fixture m_fixture;
@@ -188,6 +190,41 @@ void TestSearchCli::threadCsv()
     const QStringList lines = run.out.trimmed().split(QRegularExpression(QStringLiteral("\r?\n")));
     QCOMPARE(lines.size(), 6); // header + 5 nodes
     QVERIFY(lines.first().startsWith(QStringLiteral("depth,")));
+}
+
+void TestSearchCli::threadDeepChainIsNotIndentedWithoutEnd()
+{
+    // A reply chain 5,000 messages deep, through the real ingest.
+    QTemporaryDir dir;
+    QFile mbox(dir.filePath(QStringLiteral("deep.mbox")));
+    QVERIFY(mbox.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 5000; ++i) {
+        QByteArray m = "From x@y Mon Jan  1 00:00:00 2024\nFrom: Tester <t@example.org>\nSubject: Re: deep\n"
+                       "Date: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <d" + QByteArray::number(i) + "@x>\n";
+        if (i > 0)
+            m += "In-Reply-To: <d" + QByteArray::number(i - 1) + "@x>\n";
+        mbox.write(m + "\nmessage\n\n");
+    }
+    mbox.close();
+    const QString store = dir.filePath(QStringLiteral("store"));
+    const Run ingest = runCli(store, {QStringLiteral("-q"), QStringLiteral("ingest"), QStringLiteral("mail"),
+                                      QStringLiteral("--list"), QStringLiteral("deep"), mbox.fileName()});
+    QVERIFY2(ingest.exitCode == 0, qPrintable(ingest.err));
+
+    const Run run = runCli(store, {QStringLiteral("thread"), QStringLiteral("d0@x")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.size() < 1000000, qPrintable(QString::number(run.out.size())));
+    QVERIFY(run.out.contains(QStringLiteral("this thread goes 4999 levels deep")));
+    const QStringList lines = run.out.split(QLatin1Char('\n'));
+    qsizetype longest = 0;
+    for (const QString &line : lines)
+        longest = std::max(longest, line.size());
+    QVERIFY2(longest < 200, qPrintable(QString::number(longest)));
+    // Indented up to 16 levels, then numbered.
+    QVERIFY(run.out.contains(QString(45, QLatin1Char(' ')) + QStringLiteral("└─ Re: deep\n")));
+    QVERIFY(!run.out.contains(QStringLiteral("[depth 16]")));
+    QVERIFY(run.out.contains(QStringLiteral("└─ [depth 17] Re: deep\n")));
+    QVERIFY(run.out.contains(QStringLiteral("└─ [depth 4999] Re: deep\n")));
 }
 
 void TestSearchCli::threadUnknown()
