@@ -3,6 +3,7 @@
 #include "mail_thread.h"
 
 #include <QHash>
+#include <QMap>
 #include <QSet>
 
 #include <algorithm>
@@ -248,7 +249,10 @@ struct SeriesAcc
 Status writeSeries(Database &db, qint64 listId, Structure &s, PostPassCounts &counts,
                    QHash<qint64, qint64> &seriesOfPatch, QHash<qint64, SeriesAcc> &seriesById)
 {
-    QHash<QString, SeriesAcc> byKey;
+    // Ordered by key, not a QHash: new series get their ids in this order, and QHash's order
+    // changes from process to process (random seed), so two runs over the same mail gave
+    // different series ids (and a resumed run a store different from a clean one).
+    QMap<QString, SeriesAcc> byKey;
     QList<qint64> patchIds = s.patches.keys();
     std::sort(patchIds.begin(), patchIds.end());
     for (qint64 pid : std::as_const(patchIds)) {
