@@ -21,6 +21,14 @@ void printGitSummary(Context &ctx, const ingest::GitIngestSummary &s, const inge
             << " release snapshots (" << s.blobsCounted << " blobs read); history "
             << QString::number(s.historySeconds, 'f', 2) << " s, snapshots "
             << QString::number(s.snapshotSeconds, 'f', 2) << " s\n";
+    if (!s.promisorRemote.isEmpty())
+        ctx.err << "kernellens-cli: warning: partial clone (promisor remote " << s.promisorRemote
+                << "): blobs that were not fetched are missing; their line counts are unknown\n";
+    if (s.objectsMissing > 0 || s.fileChangesUnknown > 0 || s.snapshotsIncomplete > 0)
+        ctx.err << "kernellens-cli: warning: " << s.objectsMissing << " missing or corrupt objects: "
+                << s.fileChangesUnknown << " file changes with unknown line counts, "
+                << s.snapshotsIncomplete << " release snapshots incomplete (files and lines); "
+                << "see `stats` and the missing-object warnings\n";
     if (s.releasesTotal == 0)
         ctx.err << "kernellens-cli: warning: no tag matches " << report::visibleText(options.tagPattern)
                 << "; no releases, so no snapshots\n";
@@ -91,6 +99,10 @@ int ingestGit(Context &ctx, const QStringList &args)
         o.insert(QStringLiteral("releases_total"), s.releasesTotal);
         o.insert(QStringLiteral("snapshots_added"), s.snapshotsAdded);
         o.insert(QStringLiteral("blobs_counted"), s.blobsCounted);
+        o.insert(QStringLiteral("partial_clone_remote"), s.promisorRemote);
+        o.insert(QStringLiteral("objects_missing"), s.objectsMissing);
+        o.insert(QStringLiteral("file_changes_unknown"), s.fileChangesUnknown);
+        o.insert(QStringLiteral("snapshots_incomplete"), s.snapshotsIncomplete);
         o.insert(QStringLiteral("history_seconds"), s.historySeconds);
         o.insert(QStringLiteral("snapshot_seconds"), s.snapshotSeconds);
         o.insert(QStringLiteral("derive"), derived.value());

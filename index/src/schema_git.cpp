@@ -89,6 +89,22 @@ CREATE TABLE git_settings (
   first_parent INTEGER NOT NULL
 );
 )SQL"},
+        {2, R"SQL(
+-- Partial clones and damaged repositories: a blob that cannot be read leaves its figures
+-- unknown instead of stopping the ingest (docs/git.md, "Partial and damaged repositories").
+-- 1: a blob of this row was missing or corrupt; added/deleted are NULL meaning "unknown"
+-- (NULL with unknown = 0 still means binary).
+ALTER TABLE commit_files ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0;
+-- Files of the release tree whose blob could not be read: counted in files, not in lines, and
+-- absent from release_files/release_stats. A snapshot with missing files is retried by a rerun.
+ALTER TABLE release_snapshots ADD COLUMN missing_files INTEGER NOT NULL DEFAULT 0;
+-- Every object the ingest could not read (per source), for `stats`.
+CREATE TABLE git_missing_objects (
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  oid TEXT NOT NULL,
+  PRIMARY KEY(source_id, oid)
+) WITHOUT ROWID;
+)SQL"},
     };
 }
 

@@ -88,6 +88,11 @@ CREATE TABLE cov_item_subsystems (
 ) WITHOUT ROWID;
 CREATE INDEX cov_item_subsystems_subsystem ON cov_item_subsystems(subsystem, item_id);
 )SQL"},
+        {2, R"SQL(
+-- Which figures of the release are incomplete because blobs could not be read (partial clone,
+-- damaged pack); NULL: complete. See docs/coverage.md.
+ALTER TABLE maint_releases ADD COLUMN incomplete TEXT;
+)SQL"},
     };
 }
 

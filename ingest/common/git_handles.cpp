@@ -7,7 +7,14 @@ namespace kl::git {
 void ensureInitialized()
 {
     static std::once_flag once;
-    std::call_once(once, [] { git_libgit2_init(); });
+    std::call_once(once, [] {
+        git_libgit2_init();
+        // Partial clones made by newer git carry extensions.partialClone, which libgit2 does not
+        // know and so refuses the repository. We only read, and a blob that was not fetched is
+        // handled as missing (docs/git.md), so declaring the extension understood is safe.
+        const char *extensions[] = {"partialclone"};
+        git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, size_t(1));
+    });
 }
 
 Status error(const QString &context, int rc)

@@ -43,6 +43,7 @@ using Mailmap = Handle<git_mailmap, git_mailmap_free>;
 using Remote = Handle<git_remote, git_remote_free>;
 using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
 using ReferenceIterator = Handle<git_reference_iterator, git_reference_iterator_free>;
+using Config = Handle<git_config, git_config_free>;
 
 inline void freeStrarray(git_strarray *a) { git_strarray_dispose(a); }
 

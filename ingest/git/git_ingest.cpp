@@ -156,6 +156,15 @@ struct FileChange
     QByteArray path;
     qint32 added = 0;     // -1: binary
     qint32 deleted = 0;
+    bool unknown = false; // a blob could not be read: counts unknown (stored as NULL)
+};
+
+// A blob the diff could not read (partial clone, left-out large file, damaged pack).
+struct MissingBlob
+{
+    QByteArray path;
+    git_oid blob;
+    QString reason;       // libgit2's message: missing, or what is corrupt
 };
 
 struct CommitRecord
@@ -170,6 +179,7 @@ struct CommitRecord
     QList<text::Trailer> trailers;
     int parentCount = 0;
     std::vector<FileChange> files;
+    std::vector<MissingBlob> missing;
 };
 
 struct WorkItem
@@ -191,6 +201,7 @@ public:
     {
         rec.oid = item.oid;
         rec.release = item.release;
+        m_rec = &rec;
         git_commit *rawCommit = nullptr;
         if (int rc = git_commit_lookup(&rawCommit, m_repo.get(), &item.oid))
             return git::error(where(item.oid) + QStringLiteral(" (corrupt or missing object)"), rc);
@@ -323,8 +334,9 @@ private:
             (added ? change.added : change.deleted) = 1;   // git shows a submodule as one line
         } else {
             git::BlobStat s;
-            KL_TRY(stat(*id, commit, change.path, s));
-            if (s.binary)
+            if (!stat(*id, change.path, s))
+                change.unknown = true;
+            else if (s.binary)
                 change.added = change.deleted = -1;
             else
                 (added ? change.added : change.deleted) = qint32(s.diffLines());
@@ -348,38 +360,44 @@ private:
         return m_repoName + QStringLiteral(": commit ") + hex(commit);
     }
 
-    Result<git::Blob> loadBlob(const git_oid &oid, const git_oid &commit, const QByteArray &path)
+    // A blob that cannot be read does not stop the ingest: missing blobs are normal in partial
+    // clones and mirrors without large files. It is noted on the record (the writer stores a
+    // warning naming commit, path and blob) and the row's counts become unknown.
+    std::optional<git::Blob> loadBlob(const git_oid &oid, const QByteArray &path)
     {
         git_blob *raw = nullptr;
-        if (int rc = git_blob_lookup(&raw, m_repo.get(), &oid))
-            return git::error(where(commit) + QStringLiteral(": %1: blob %2 (corrupt or missing object)")
-                                  .arg(QString::fromUtf8(path), hex(oid)),
-                              rc);
+        if (int rc = git_blob_lookup(&raw, m_repo.get(), &oid)) {
+            const git_error *e = git_error_last();
+            m_rec->missing.push_back(MissingBlob{path, oid, e && e->message ? QString::fromUtf8(e->message)
+                                                                             : QStringLiteral("libgit2 error %1").arg(rc)});
+            return std::nullopt;
+        }
         return git::Blob(raw);
     }
 
-    Status stat(const git_oid &oid, const git_oid &commit, const QByteArray &path, git::BlobStat &out)
+    // False: the blob could not be read.
+    bool stat(const git_oid &oid, const QByteArray &path, git::BlobStat &out)
     {
         if (m_cache.find(oid, out))
-            return Status::ok();
-        auto blob = loadBlob(oid, commit, path);
+            return true;
+        auto blob = loadBlob(oid, path);
         if (!blob)
-            return blob.status();
+            return false;
         out = git::blobStat(static_cast<const char *>(git_blob_rawcontent(blob->get())),
                             size_t(git_blob_rawsize(blob->get())));
         m_cache.insert(oid, out);
-        return Status::ok();
+        return true;
     }
 
     Status diffBlobs(const git_oid &oldOid, const git_oid &newOid, const git_oid &commit,
                      FileChange &change)
     {
-        auto oldBlob = loadBlob(oldOid, commit, change.path);
-        if (!oldBlob)
-            return oldBlob.status();
-        auto newBlob = loadBlob(newOid, commit, change.path);
-        if (!newBlob)
-            return newBlob.status();
+        auto oldBlob = loadBlob(oldOid, change.path);
+        auto newBlob = loadBlob(newOid, change.path);
+        if (!oldBlob || !newBlob) {
+            change.unknown = true;
+            return Status::ok();
+        }
         git::BlobStat oldStat, newStat;
         if (!m_cache.find(oldOid, oldStat)) {
             oldStat = git::blobStat(static_cast<const char *>(git_blob_rawcontent(oldBlob->get())),
@@ -428,6 +446,7 @@ private:
     QString m_repoName;
     bool m_firstParent;
     git::BlobStatCache &m_cache;
+    CommitRecord *m_rec = nullptr;   // the record process() fills
 };
 
 // Workers claim runs of kClaim commits in list order and may run ahead of the writer by kRunAhead commits; the
@@ -572,7 +591,8 @@ public:
                     "INSERT INTO commits(source_id, oid, author_id, author_person, author_time, author_tz,"
                     " committer_id, commit_time, subject, parents, release_id)"
                     " VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
-        KL_TRY(prep(m_insertFile, "INSERT INTO commit_files(commit_id, path_id, added, deleted) VALUES(?,?,?,?)"));
+        KL_TRY(prep(m_insertFile, "INSERT INTO commit_files(commit_id, path_id, added, deleted, unknown) VALUES(?,?,?,?,?)"));
+        KL_TRY(prep(m_insertMissing, "INSERT OR IGNORE INTO git_missing_objects(source_id, oid) VALUES(?,?)"));
         KL_TRY(prep(m_insertPath, "INSERT INTO git_paths(path, language, top) VALUES(?,?,?)"));
         KL_TRY(prep(m_insertTrailer,
                     "INSERT INTO commit_trailers(commit_id, kind, value, identity_id) VALUES(?,?,?,?)"));
@@ -663,28 +683,41 @@ public:
             summary.mergesAdded += 1;
 
         // A type change shows as a deletion and an addition of one path: one row, summed.
-        std::map<qint64, std::pair<qint64, qint64>> rows;
+        struct Counts
+        {
+            qint64 added, deleted;   // -1: binary
+            bool unknown;
+        };
+        std::map<qint64, Counts> rows;
         for (const FileChange &f : rec.files) {
             auto id = pathId(f.path);
             if (!id)
                 return id.status();
-            auto [it, inserted] = rows.try_emplace(*id, f.added, f.deleted);
+            auto [it, inserted] = rows.try_emplace(*id, Counts{f.added, f.deleted, f.unknown});
             if (!inserted) {
-                if (it->second.first < 0 || f.added < 0)
-                    it->second = {-1, -1};
+                Counts &c = it->second;
+                c.unknown = c.unknown || f.unknown;
+                if (c.added < 0 || f.added < 0)
+                    c.added = c.deleted = -1;
                 else
-                    it->second = {it->second.first + f.added, it->second.second + f.deleted};
+                    c = {c.added + f.added, c.deleted + f.deleted, c.unknown};
             }
         }
         for (const auto &[pathId, counts] : rows) {
             m_insertFile.bind(1, commitId).bind(2, pathId);
-            if (counts.first < 0)
+            if (counts.unknown || counts.added < 0)
                 m_insertFile.bindNull(3).bindNull(4);
             else
-                m_insertFile.bind(3, counts.first).bind(4, counts.second);
+                m_insertFile.bind(3, counts.added).bind(4, counts.deleted);
+            m_insertFile.bind(5, counts.unknown ? 1 : 0);
             KL_TRY(m_insertFile.exec());
             summary.fileChangesAdded += 1;
+            if (counts.unknown)
+                summary.fileChangesUnknown += 1;
         }
+        for (const MissingBlob &m : rec.missing)
+            KL_TRY(noteMissing(QStringLiteral("commit %1: %2").arg(hex(rec.oid), QString::fromUtf8(m.path)),
+                               m.blob, m.reason + QStringLiteral("; line counts unknown"), summary));
         for (const text::Trailer &t : rec.trailers) {
             m_insertTrailer.bind(1, commitId).bind(2, t.key).bind(3, t.value);
             if (!t.email.isEmpty()) {
@@ -700,18 +733,50 @@ public:
         return Status::ok();
     }
 
+    // A counted warning naming where the blob was needed and the blob; each distinct object is
+    // recorded once per source (git_missing_objects, which `stats` counts).
+    Status noteMissing(const QString &location, const git_oid &blob, const QString &reason,
+                       GitIngestSummary &summary)
+    {
+        KL_TRY(m_store.addWarning(m_sourceId, QStringLiteral("missing-object"), location,
+                                  QStringLiteral("blob %1: %2").arg(hex(blob), reason)));
+        return recordMissing(blob, summary);
+    }
+
+    Store &store() { return m_store; }
+    qint64 sourceId() const { return m_sourceId; }
+
+    Status dropSnapshotWarning(const QString &tag)
+    {
+        auto stmt = m_db.prepare(QStringLiteral(
+            "DELETE FROM parse_warnings WHERE source_id = ? AND kind = 'missing-object' AND location = ?"));
+        if (!stmt)
+            return stmt.status();
+        stmt->bind(1, m_sourceId).bind(2, QStringLiteral("tag ") + tag);
+        return stmt->exec();
+    }
+
+    Status recordMissing(const git_oid &blob, GitIngestSummary &summary)
+    {
+        m_insertMissing.bind(1, m_sourceId).bind(2, hex(blob));
+        KL_TRY(m_insertMissing.exec());
+        summary.objectsMissing += m_db.changes();
+        return Status::ok();
+    }
+
 private:
     Store &m_store;
     Database &m_db;
     qint64 m_sourceId;
     git_mailmap *m_mailmap;
     const LanguageMap &m_languages;
-    Statement m_insertCommit, m_insertFile, m_insertPath, m_insertTrailer;
+    Statement m_insertCommit, m_insertFile, m_insertPath, m_insertTrailer, m_insertMissing;
     QHash<QByteArray, qint64> m_paths;
     QHash<QByteArray, Person> m_people;
 
     friend Status writeSnapshot(Writer &, qint64, const std::vector<git::TreeFile> &,
-                                QHash<QByteArray, QPair<qint64, qint64>> &, const QString &);
+                                QHash<QByteArray, QPair<qint64, qint64>> &, const QSet<QByteArray> &,
+                                const QString &);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -835,19 +900,27 @@ struct BlobRow
     qint64 lines;
 };
 
+// Files whose blob is in `missing` are counted in the snapshot's files and missing_files, but
+// have no release_files row (no line count to point to) and so no share of release_stats.
 Status writeSnapshot(Writer &writer, qint64 releaseId, const std::vector<git::TreeFile> &files,
-                     QHash<QByteArray, QPair<qint64, qint64>> &blobIds, const QString &digest)
+                     QHash<QByteArray, QPair<qint64, qint64>> &blobIds, const QSet<QByteArray> &missing,
+                     const QString &digest)
 {
     Database &db = writer.m_db;
     auto insertFile = db.prepare(QStringLiteral("INSERT OR REPLACE INTO release_files(release_id, path_id, blob_id) VALUES(?,?,?)"));
     if (!insertFile)
         return insertFile.status();
     qint64 totalLines = 0;
+    qint64 missingFiles = 0;
     for (const auto &f : files) {
+        const QByteArray key(reinterpret_cast<const char *>(f.blob.id), GIT_OID_RAWSZ);
+        if (missing.contains(key)) {
+            ++missingFiles;
+            continue;
+        }
         auto pathId = writer.pathId(f.path);
         if (!pathId)
             return pathId.status();
-        const QByteArray key(reinterpret_cast<const char *>(f.blob.id), GIT_OID_RAWSZ);
         const auto blob = blobIds.value(key);
         insertFile->bind(1, releaseId).bind(2, *pathId).bind(3, blob.first);
         KL_TRY(insertFile->exec());
@@ -860,11 +933,47 @@ Status writeSnapshot(Writer &writer, qint64 releaseId, const std::vector<git::Tr
         " FROM release_files rf JOIN git_paths p ON p.id = rf.path_id JOIN git_blobs b ON b.id = rf.blob_id"
         " WHERE rf.release_id = %1 GROUP BY p.top, p.language").arg(releaseId)));
     auto done = db.prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO release_snapshots(release_id, files, lines, languages_digest) VALUES(?,?,?,?)"));
+        "INSERT OR REPLACE INTO release_snapshots(release_id, files, lines, languages_digest, missing_files)"
+        " VALUES(?,?,?,?,?)"));
     if (!done)
         return done.status();
-    done->bind(1, releaseId).bind(2, qint64(files.size())).bind(3, totalLines).bind(4, digest);
+    done->bind(1, releaseId).bind(2, qint64(files.size())).bind(3, totalLines).bind(4, digest).bind(5, missingFiles);
     return done->exec();
+}
+
+// One warning per incomplete snapshot (a partial clone would otherwise add one per file of
+// every tag), naming the release, how many files and the first of them; every blob is still
+// recorded in git_missing_objects.
+Status noteIncompleteSnapshot(Writer &writer, const ReleaseTag &tag, const std::vector<git::TreeFile> &files,
+                              const std::vector<git::UnreadableBlob> &unreadable,
+                              const QSet<QByteArray> &missing, GitIngestSummary &summary)
+{
+    qint64 missingFiles = 0;
+    QByteArray firstPath;
+    git_oid firstBlob{};
+    for (const auto &f : files) {
+        if (!missing.contains(QByteArray(reinterpret_cast<const char *>(f.blob.id), GIT_OID_RAWSZ)))
+            continue;
+        if (missingFiles++ == 0) {
+            firstPath = f.path;
+            firstBlob = f.blob;
+        }
+    }
+    QString reason;
+    for (const auto &u : unreadable)
+        if (git_oid_equal(&u.blob, &firstBlob))
+            reason = u.reason;
+    for (const auto &u : unreadable)
+        KL_TRY(writer.recordMissing(u.blob, summary));
+    summary.snapshotsIncomplete += 1;
+    // A rerun retries the snapshot: its warning replaces the one of the previous attempt.
+    KL_TRY(writer.dropSnapshotWarning(tag.name));
+    return writer.store().addWarning(
+        writer.sourceId(), QStringLiteral("missing-object"), QStringLiteral("tag ") + tag.name,
+        QStringLiteral("snapshot incomplete: %1 of %2 files have a missing or corrupt blob (%3 distinct), "
+                       "their lines are not counted; first: %4 blob %5: %6")
+            .arg(missingFiles).arg(files.size()).arg(unreadable.size())
+            .arg(QString::fromUtf8(firstPath), hex(firstBlob), reason));
 }
 
 Status snapshots(Store &store, Writer &writer, const QString &repoPath, git_repository *repo,
@@ -875,7 +984,9 @@ Status snapshots(Store &store, Writer &writer, const QString &repoPath, git_repo
     Database &db = store.db();
     std::vector<const ReleaseTag *> pending;
     for (const ReleaseTag &t : tags) {
-        auto has = db.scalar(QStringLiteral("SELECT languages_digest FROM release_snapshots WHERE release_id = ?"), {t.id});
+        // An incomplete snapshot (missing blobs) is retried: the blobs may have been fetched since.
+        auto has = db.scalar(QStringLiteral("SELECT CASE WHEN missing_files > 0 THEN '' ELSE languages_digest END"
+                                            " FROM release_snapshots WHERE release_id = ?"), {t.id});
         if (!has)
             return has.status();
         if (has->isNull() || has->toString() != digest)
@@ -911,14 +1022,20 @@ Status snapshots(Store &store, Writer &writer, const QString &repoPath, git_repo
             }
         }
         summary.blobsCounted += qint64(toRead.size());
-        Status counted = git::countBlobs(repoPath, toRead, threads, cache, ctx, nullptr, packs);
+        std::vector<git::UnreadableBlob> unreadable;
+        Status counted = git::countBlobs(repoPath, toRead, threads, cache, ctx, nullptr, packs, &unreadable);
         if (!counted.isOk())
             return counted.withContext(QStringLiteral("tag ") + tag->name);
+        QSet<QByteArray> missing;
+        for (const auto &u : unreadable)
+            missing.insert(QByteArray(reinterpret_cast<const char *>(u.blob.id), GIT_OID_RAWSZ));
         Transaction tx(db);
         KL_TRY(tx.status());
+        if (!unreadable.empty())
+            KL_TRY(noteIncompleteSnapshot(writer, *tag, *files, unreadable, missing, summary));
         for (const auto &f : *files) {
             const QByteArray key(reinterpret_cast<const char *>(f.blob.id), GIT_OID_RAWSZ);
-            if (blobIds.contains(key))
+            if (blobIds.contains(key) || missing.contains(key))
                 continue;
             git::BlobStat s;
             if (!cache.find(f.blob, s))
@@ -927,7 +1044,7 @@ Status snapshots(Store &store, Writer &writer, const QString &repoPath, git_repo
             KL_TRY(insertBlob->exec());
             blobIds.insert(key, {db.lastInsertRowId(), qint64(s.newlines)});
         }
-        KL_TRY(writeSnapshot(writer, tag->id, *files, blobIds, digest));
+        KL_TRY(writeSnapshot(writer, tag->id, *files, blobIds, missing, digest));
         KL_TRY(tx.commit());
         summary.snapshotsAdded += 1;
         ++done;
@@ -955,6 +1072,64 @@ Result<git_oid> resolveBranch(git_repository *repo, const QString &repoName, con
     return *git_object_id(commit.get());
 }
 
+// git marks a partial clone in the repository config: remote.<name>.promisor = true, and with
+// repository format 1 extensions.partialClone = <name>. The name of that remote, or empty.
+QString promisorRemote(git_repository *repo)
+{
+    git_config *raw = nullptr;
+    if (git_repository_config_snapshot(&raw, repo) != 0)
+        return {};
+    git::Config config(raw);
+    const char *value = nullptr;
+    if (git_config_get_string(&value, config.get(), "extensions.partialclone") == 0 && value && *value)
+        return QString::fromUtf8(value);
+    QString remote;
+    git_config_foreach_match(
+        config.get(), "^remote\\..*\\.promisor$",
+        [](const git_config_entry *entry, void *payload) -> int {
+            int on = 0;
+            if (git_config_parse_bool(&on, entry->value) == 0 && on) {
+                QByteArray name(entry->name);   // remote.<name>.promisor
+                name = name.mid(7, name.size() - 7 - 9);
+                *static_cast<QString *>(payload) = QString::fromUtf8(name);
+                return 1;   // found: stop
+            }
+            return 0;
+        },
+        &remote);
+    return remote;
+}
+
+// What a run added that a failure must take back.
+struct RunUndo
+{
+    qint64 sourceId = 0;
+    QList<qint64> addedReleases;
+};
+
+// A failed run must not leave the releases it added behind (an interrupted one keeps them: its
+// commits point to them and the rerun resumes). Their commits become unreleased again, and the
+// watermarks say "first run", so the next run walks those commits again and assigns them.
+Status dropAddedReleases(Store &store, const RunUndo &undo)
+{
+    const QList<qint64> &added = undo.addedReleases;
+    if (added.isEmpty())
+        return Status::ok();
+    Database &db = store.db();
+    QStringList ids;
+    for (qint64 id : added)
+        ids.append(QString::number(id));
+    const QString list = ids.join(QLatin1Char(','));
+    Transaction tx(db);
+    KL_TRY(tx.status());
+    KL_TRY(db.exec(QStringLiteral("UPDATE commits SET release_id = NULL WHERE release_id IN (%1)").arg(list)));
+    KL_TRY(db.exec(QStringLiteral("DELETE FROM releases WHERE id IN (%1)").arg(list)));
+    KL_TRY(store.setWatermark(undo.sourceId, QStringLiteral("git:complete"), QStringLiteral("0")));
+    KL_TRY(store.setWatermark(undo.sourceId, QStringLiteral("git:config"), QStringLiteral("")));
+    KL_TRY(store.setWatermark(undo.sourceId, QStringLiteral("git:tags"), QStringLiteral("")));
+    return tx.commit();
+}
+
 QString tagsWatermark(const std::vector<ReleaseTag> &tags)
 {
     QStringList lines;
@@ -965,8 +1140,10 @@ QString tagsWatermark(const std::vector<ReleaseTag> &tags)
 
 } // namespace
 
-Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options,
-                                   const JobContext &ctx)
+namespace {
+
+Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &options, const JobContext &ctx,
+                                   RunUndo &undo)
 {
     GitIngestSummary summary;
     QElapsedTimer timer;
@@ -1007,6 +1184,7 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     if (git_repository_is_shallow(repo.get()) == 1)
         return Status::error(repoPath + QStringLiteral(": shallow clone; history is incomplete "
                                                        "(run `git fetch --unshallow` first)"));
+    summary.promisorRemote = promisorRemote(repo.get());
     // The main thread reads commits and release trees, which are rarely deltas of each other: a
     // small delta-base cache is enough for it.
     constexpr size_t kMainThreadDeltaCache = size_t(8) << 20;
@@ -1018,6 +1196,12 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     if (!sourceId)
         return sourceId.status();
     summary.sourceId = *sourceId;
+    undo.sourceId = *sourceId;
+    if (!summary.promisorRemote.isEmpty())   // once per run, not once per missing blob
+        KL_TRY(store.addWarning(*sourceId, QStringLiteral("partial-clone"), repoPath,
+                                QStringLiteral("partial clone (promisor remote %1): blobs that were not fetched are "
+                                               "missing, and the line counts that need them are unknown")
+                                    .arg(summary.promisorRemote)));
     Database &db = store.db();
 
     // Settings: --first-parent changes which commits exist, so it is fixed per source.
@@ -1144,13 +1328,19 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
             if (!id)
                 return id.status();
             t.id = id->toLongLong();
-            if (existed->isNull())
+            if (existed->isNull()) {
                 summary.releasesAdded += 1;
+                undo.addedReleases.append(t.id);
+            }
         }
         if (recomputeAll)
             KL_TRY(db.exec(QStringLiteral("UPDATE commits SET release_id = NULL WHERE source_id = %1").arg(*sourceId)));
         KL_TRY(store.setWatermark(*sourceId, QStringLiteral("git:complete"), QStringLiteral("0")));
-        KL_TRY(tx.commit());
+        // Rolled back: nothing of this run is stored yet.
+        if (Status s = tx.commit(); !s.isOk()) {
+            undo.addedReleases.clear();
+            return s;
+        }
     }
 
     // What the store already has: oid -> release id (0: not in a release yet).
@@ -1328,6 +1518,21 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     // The MAINTAINERS and binding inventory of the release trees is the derive stage's
     // "release-trees" derivation (ingest/derive/), which runs after every ingest.
     return summary;
+}
+
+} // namespace
+
+Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options,
+                                   const JobContext &ctx)
+{
+    RunUndo undo;
+    auto result = runIngest(store, options, ctx, undo);
+    if (result || result.status().isCancelled())
+        return result;
+    if (Status cleanup = dropAddedReleases(store, undo); !cleanup.isOk())
+        return Status::error(result.status().message()
+                             + QStringLiteral(" (and removing the releases this run added failed: %1)").arg(cleanup.message()));
+    return result;
 }
 
 } // namespace kl::ingest

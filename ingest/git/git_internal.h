@@ -8,6 +8,7 @@
 #include <kernellens/index/job.h>
 
 #include <QByteArray>
+#include <QString>
 
 #include <cstring>
 #include <mutex>
@@ -100,11 +101,19 @@ struct TreeFile
 Result<std::vector<TreeFile>> listTree(git_repository *repo, const git_oid &treeOid,
                                        const QString &what);
 
+struct UnreadableBlob
+{
+    git_oid blob;
+    QString reason;   // libgit2's message
+};
+
 // Reads the blobs (on `threads` threads, one repository each) and fills `cache`; the first
-// failure names the blob. `packs`, when the caller has them open already, are read directly
-// instead of being opened (and mapped) a second time.
+// failure names the blob, unless `unreadable` is given: then blobs that cannot be read (missing
+// or corrupt) are listed there and the others are still counted. `packs`, when the caller has
+// them open already, are read directly instead of being opened (and mapped) a second time.
 Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blobs, int threads,
                   BlobStatCache &cache, const JobContext &ctx, qint64 *bytesRead,
-                  std::shared_ptr<const PackSet> packs = {});
+                  std::shared_ptr<const PackSet> packs = {},
+                  std::vector<UnreadableBlob> *unreadable = nullptr);
 
 } // namespace kl::git

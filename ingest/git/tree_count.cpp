@@ -151,7 +151,7 @@ Result<std::vector<TreeFile>> listTree(git_repository *repo, const git_oid &tree
 
 Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blobs, int threads,
                   BlobStatCache &cache, const JobContext &ctx, qint64 *bytesRead,
-                  std::shared_ptr<const PackSet> packs)
+                  std::shared_ptr<const PackSet> packs, std::vector<UnreadableBlob> *unreadable)
 {
     std::atomic<size_t> next{0};
     std::atomic<qint64> bytes{0};
@@ -192,6 +192,12 @@ Status countBlobs(const QString &repositoryPath, const std::vector<git_oid> &blo
             git_odb_object *rawObject = nullptr;
             if (int rc = git_odb_read(&rawObject, odb.get(), &blobs[i])) {
                 std::lock_guard lock(failureMutex);
+                if (unreadable) {
+                    const git_error *e = git_error_last();
+                    unreadable->push_back({blobs[i], e && e->message ? QString::fromUtf8(e->message)
+                                                                     : QStringLiteral("libgit2 error %1").arg(rc)});
+                    continue;
+                }
                 if (failure.isOk())
                     failure = error(repositoryPath + QStringLiteral(": blob ") + oidToString(blobs[i])
                                         + QStringLiteral(" (corrupt or missing object)"),

@@ -157,6 +157,8 @@ private:
     Status addItem(const QString &kind, const QString &name, const QString &path, const QString &detail,
                    const QStringList &subsystems);
     Status storeMaintainers(const QString &maintainersOid);
+    void noteUnreadable(const TreeFile &file, const QString &reason);
+    QString incompleteFigures(bool maintainersUnreadable) const;
 
     Store &m_store;
     git_repository *m_repo;
@@ -165,6 +167,11 @@ private:
     const ReleaseInventoryOptions &m_options;
     BlobFactCache &m_cache;
     const JobContext &m_ctx;
+    // Blobs of this release that could not be read (partial clone, damaged pack): their facts
+    // are left out (and not cached), and the release says so in maint_releases.incomplete.
+    std::mutex m_unreadableMutex;
+    QStringList m_unreadable;   // "path (blob oid): reason"
+    QSet<QString> m_unreadablePaths;
 
     ReleaseRow m_release;
     TreeListing m_tree;
@@ -186,14 +193,40 @@ Result<QByteArray> ReleaseAnalyzer::readBlob(const git_oid &oid, const QString &
     return QByteArray(static_cast<const char *>(git_blob_rawcontent(raw)), qsizetype(git_blob_rawsize(raw)));
 }
 
+// Which figures of the release the unreadable blobs leave incomplete; empty when none.
+QString ReleaseAnalyzer::incompleteFigures(bool maintainersUnreadable) const
+{
+    if (m_unreadable.isEmpty())
+        return {};
+    QStringList parts;
+    if (maintainersUnreadable)
+        parts.append(QStringLiteral("subsystems: MAINTAINERS could not be read, top directories used instead"));
+    const qsizetype others = m_unreadable.size() - (maintainersUnreadable ? 1 : 0);
+    if (others > 0)
+        parts.append(QStringLiteral("binding inventory: %1 files could not be read, their exports, "
+                                    "references, includes and helpers are missing").arg(others));
+    return parts.join(QStringLiteral("; "));
+}
+
+void ReleaseAnalyzer::noteUnreadable(const TreeFile &file, const QString &reason)
+{
+    const std::lock_guard<std::mutex> lock(m_unreadableMutex);
+    if (m_unreadablePaths.contains(file.path))   // prefetch and a later read both fail
+        return;
+    m_unreadablePaths.insert(file.path);
+    m_unreadable.append(QStringLiteral("%1 (blob %2): %3").arg(file.path, git::oidToString(file.oid), reason));
+}
+
 Result<QStringList> ReleaseAnalyzer::facts(const TreeFile &file, const QString &kind)
 {
     const QString oid = git::oidToString(file.oid);
     if (auto cached = m_cache.find(oid, kind))
         return coverage::splitFacts(*cached);
     auto bytes = readBlob(file.oid, file.path);
-    if (!bytes)
-        return bytes.status();
+    if (!bytes) {
+        noteUnreadable(file, bytes.status().message());
+        return QStringList();
+    }
     QStringList out;
     if (kind == QLatin1String("exports")) {
         out = coverage::scanExports(*bytes);
@@ -291,7 +324,18 @@ Status ReleaseAnalyzer::storeMaintainers(const QString &maintainersOid)
             KL_TRY(person->exec());
         }
     }
+    // Releases share MAINTAINERS blobs: its warnings are stored once per blob, under the first
+    // release analysed that has it.
+    auto warned = maintainersOid.isEmpty() || m_map.warnings().isEmpty()
+                      ? Result<QVariant>(QVariant())
+                      : m_store.db().scalar(QStringLiteral("SELECT 1 FROM parse_warnings WHERE source_id = ? AND kind = 'maintainers'"
+                                                           " AND location LIKE ? LIMIT 1"),
+                                            {m_sourceId, QStringLiteral("%:MAINTAINERS:% (blob %1)").arg(maintainersOid)});
+    if (!warned)
+        return warned.status();
     for (const MaintainersWarning &w : m_map.warnings()) {
+        if (!warned->isNull())
+            break;
         KL_TRY(m_store.addWarning(m_sourceId, QStringLiteral("maintainers"),
                                   QStringLiteral("%1:MAINTAINERS:%2 (blob %3)").arg(m_release.tag).arg(w.line).arg(maintainersOid),
                                   w.message));
@@ -354,6 +398,7 @@ Status ReleaseAnalyzer::prefetchFacts(const QList<QPair<int, QString>> &wanted)
     if (jobs.isEmpty())
         return Status::ok();
     std::vector<QStringList> results(size_t(jobs.size()));
+    std::vector<char> unread(size_t(jobs.size()), false);   // not cached: the blob may come later
     std::atomic<qsizetype> next{0};
     std::atomic<bool> stop{false};
     std::mutex errorMutex;
@@ -371,13 +416,10 @@ Status ReleaseAnalyzer::prefetchFacts(const QList<QPair<int, QString>> &wanted)
             git_blob *raw = nullptr;
             const int rc = git_blob_lookup(&raw, repo, &file.oid);
             if (rc < 0) {
-                const std::lock_guard<std::mutex> lock(errorMutex);
-                if (firstError.isOk())
-                    firstError = git::error(QStringLiteral("%1: reading blob %2 of %3")
-                                                .arg(m_release.tag, git::oidToString(file.oid), file.path),
-                                            rc);
-                stop = true;
-                return;
+                const git_error *e = git_error_last();
+                noteUnreadable(file, e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("libgit2 error %1").arg(rc));
+                unread[size_t(i)] = true;
+                continue;
             }
             git::Blob blob(raw);
             const QByteArray bytes = QByteArray::fromRawData(static_cast<const char *>(git_blob_rawcontent(raw)),
@@ -407,7 +449,8 @@ Status ReleaseAnalyzer::prefetchFacts(const QList<QPair<int, QString>> &wanted)
     if (!firstError.isOk())
         return firstError;
     for (qsizetype i = 0; i < jobs.size(); ++i)
-        m_cache.insert(git::oidToString(m_tree.files.at(jobs.at(i).first).oid), jobs.at(i).second,
+        if (!unread[size_t(i)])
+            m_cache.insert(git::oidToString(m_tree.files.at(jobs.at(i).first).oid), jobs.at(i).second,
                        coverage::joinFacts(results[size_t(i)]));
     return Status::ok();
 }
@@ -428,6 +471,8 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
     QElapsedTimer timer;
     timer.start();
     m_release = release;
+    m_unreadable.clear();
+    m_unreadablePaths.clear();
     const qint64 scannedBefore = m_cache.scanned;
     const qint64 reusedBefore = m_cache.reused;
     const QString where = release.tag;
@@ -451,10 +496,15 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
     if (maintainersIndex >= 0) {
         maintainersOid = git::oidToString(m_tree.files.at(maintainersIndex).oid);
         auto text = readBlob(m_tree.files.at(maintainersIndex).oid, QStringLiteral("MAINTAINERS"));
-        if (!text)
-            return text.status();
-        m_map = SubsystemMap::fromMaintainers(*text, m_tree.directories);
-    } else {
+        if (text) {
+            m_map = SubsystemMap::fromMaintainers(*text, m_tree.directories);
+        } else {
+            noteUnreadable(m_tree.files.at(maintainersIndex), text.status().message());
+            maintainersOid.clear();   // subsystems are then directories, as without MAINTAINERS
+        }
+    }
+    const bool maintainersUnreadable = maintainersIndex >= 0 && maintainersOid.isEmpty();
+    if (maintainersOid.isEmpty()) {
         QStringList paths;
         paths.reserve(m_tree.files.size());
         for (const auto &f : std::as_const(m_tree.files))
@@ -713,7 +763,8 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
     KL_TRY(m_cache.flush(db));
     auto done = db.prepare(QStringLiteral(
         "INSERT OR REPLACE INTO maint_releases(release_id, source_id, maintainers_blob, directory_depth, sections, "
-        "files, has_second_language, blobs_scanned, blobs_reused, elapsed_ms, analysed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+        "files, has_second_language, blobs_scanned, blobs_reused, elapsed_ms, analysed_at, incomplete)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
     if (!done)
         return done.status();
     done->bind(1, release.id).bind(2, m_sourceId);
@@ -724,6 +775,14 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
     done->bind(5, int(sections.size())).bind(6, fileCount).bind(7, hasSecondLanguage ? 1 : 0)
         .bind(8, m_cache.scanned - scannedBefore).bind(9, m_cache.reused - reusedBefore)
         .bind(10, timer.elapsed()).bind(11, QDateTime::currentSecsSinceEpoch());
+    const QString incomplete = incompleteFigures(maintainersUnreadable);
+    if (incomplete.isEmpty()) {
+        done->bindNull(12);
+    } else {
+        done->bind(12, incomplete);
+        KL_TRY(m_store.addWarning(m_sourceId, QStringLiteral("missing-object"), where + QStringLiteral(": release inventory"),
+                                  incomplete + QStringLiteral("; first: ") + m_unreadable.constFirst()));
+    }
     KL_TRY(done->exec());
     m_itemStmt.reset();
     m_itemSubsystemStmt.reset();

@@ -116,10 +116,11 @@ struct FilePattern
     int slashes = 0;
     QString required;             // a substring every match contains (prefilter)
     QRegularExpression regex;     // "^" + regexText, only when !literal
+    QString invalid;              // why the pattern does not compile: it then matches nothing
 
     bool matches(const QString &path) const
     {
-        if (!path.startsWith(literalPrefix))
+        if (!invalid.isEmpty() || !path.startsWith(literalPrefix))
             return false;
         if (!recursive && slashCount(path) != slashes)
             return false;
@@ -182,6 +183,11 @@ FilePattern makeFilePattern(const QString &rawValue, const QSet<QString> &direct
         // Compiled lazily: most glob patterns are never tried (their directory bucket is not hit).
         p.regex = QRegularExpression(QStringLiteral("^") + v);
         p.required = requiredLiteral(v, false);
+        // A plain glob (only '*', '?', '.') always converts to a valid pattern; anything else is
+        // compiled now so a broken one is reported with its line instead of Qt's warning later.
+        static const QRegularExpression risky(QStringLiteral("[\\[\\](){}|\\\\+^$]"));
+        if (rawValue.contains(risky) && !p.regex.isValid())
+            p.invalid = p.regex.errorString();
     }
     return p;
 }
@@ -335,10 +341,14 @@ SubsystemMap SubsystemMap::fromMaintainers(const QByteArray &text, const QSet<QS
         CompiledSection c;
         QList<FilePattern> inc;
         for (const auto &f : current.fields) {
-            if (f.type == QLatin1Char('F'))
-                inc.append(makeFilePattern(rawIncludes.takeFirst(), directories));
-            else if (f.type == QLatin1Char('X'))
-                c.excludes.append(makeFilePattern(rawExcludes.takeFirst(), directories));
+            if (f.type == QLatin1Char('F') || f.type == QLatin1Char('X')) {
+                FilePattern pattern = makeFilePattern(
+                    (f.type == QLatin1Char('F') ? rawIncludes : rawExcludes).takeFirst(), directories);
+                if (!pattern.invalid.isEmpty())
+                    d.warnings.append({f.line, QStringLiteral("%1: pattern '%2' is not a valid pattern (%3); it matches nothing")
+                                                   .arg(f.type).arg(f.value, pattern.invalid)});
+                (f.type == QLatin1Char('F') ? inc : c.excludes).append(pattern);
+            }
             else if (f.type == QLatin1Char('N')) {
                 QRegularExpression re(f.value, QRegularExpression::ExtendedPatternSyntaxOption);
                 if (!re.isValid()) {

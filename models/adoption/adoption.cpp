@@ -106,6 +106,16 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
             releases.append(Release{row.int64(0), row.text(1), dateOf(row.int64(2)), int(row.int64(3))});
         }));
 
+    // Release trees with files whose blob was missing: their files and lines are too low.
+    KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
+        "SELECT r.tag, s.missing_files, s.files FROM release_snapshots s JOIN releases r ON r.id = s.release_id"
+        " WHERE r.source_id = ? AND s.missing_files > 0 ORDER BY r.ordinal"), {sid},
+        [&](Statement &row) {
+            result.incomplete.append(QStringLiteral("Incomplete: the %1 tree has %2 of %3 files whose blob is missing; "
+                                                    "their lines are not counted.")
+                                         .arg(row.text(0)).arg(row.int64(1)).arg(row.int64(2)));
+        }));
+
     // Subsystem basis: MAINTAINERS when the coverage analysis stored path -> sections.
     bool maintainers = false;
     {
@@ -195,16 +205,18 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
         qint64 time;
         qint64 release;
         qint64 added, deleted;
+        bool unknownLines;   // a file row of it has unknown counts (missing blob)
     };
     QList<Touch> touches;
     KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
-        "SELECT c.author_person, c.commit_time, coalesce(c.release_id, 0), sum(coalesce(f.added, 0)), sum(coalesce(f.deleted, 0))"
+        "SELECT c.author_person, c.commit_time, coalesce(c.release_id, 0), sum(coalesce(f.added, 0)), sum(coalesce(f.deleted, 0)),"
+        " max(f.unknown)"
         // Fixed join order, as in onboarding: second-language paths first (see there).
         " FROM git_paths p CROSS JOIN commit_files f ON f.path_id = p.id CROSS JOIN commits c ON c.id = f.commit_id"
         " WHERE c.source_id = ?1 AND p.language = ?2 AND %1"
         " GROUP BY c.id ORDER BY c.commit_time").arg(pathInSubsystem), {sid, second, subsystemParam},
         [&](Statement &row) {
-            touches.append(Touch{row.int64(0), row.int64(1), row.int64(2), row.int64(3), row.int64(4)});
+            touches.append(Touch{row.int64(0), row.int64(1), row.int64(2), row.int64(3), row.int64(4), row.int64(5) != 0});
         }));
     // All non-merge commits (inside the subsystem) per period, for context.
     QHash<QString, qint64> commitsPerPeriod;
@@ -300,6 +312,7 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
             p.secondCommits += 1;
             p.secondLinesAdded += t.added;
             p.secondLinesDeleted += t.deleted;
+            p.secondCommitsUnknownLines += t.unknownLines ? 1 : 0;
             authors[*it].insert(t.person);
         }
         // Order: release ordinal for releases (unreleased last), landing time for months.
@@ -494,6 +507,17 @@ report::Section adoptionSection(const AdoptionResult &r, Period period)
                                             s.c.lines, std::isnan(s.share) ? QVariant() : QVariant(s.share)});
     if (r.subsystemBasis == QLatin1String("MAINTAINERS"))
         subsystems.note = QStringLiteral("A file in several MAINTAINERS sections counts in each; [RUST] sections roll up into their C subsystem.");
+
+    // Unknown line counts are not zeros: the report says where its sums fall short.
+    QStringList unknownPeriods;
+    for (const AdoptionPeriod &p : r.periods)
+        if (p.secondCommitsUnknownLines > 0)
+            unknownPeriods.append(QStringLiteral("%1 (%2)").arg(p.period).arg(p.secondCommitsUnknownLines));
+    QStringList incomplete = r.incomplete;
+    if (!unknownPeriods.isEmpty())
+        incomplete.append(QStringLiteral("Incomplete: %1 lines added/deleted leave out commits whose line counts are "
+                                         "unknown (missing blobs): %2.").arg(second, unknownPeriods.join(QStringLiteral(", "))));
+    table.note = incomplete.join(QLatin1Char(' '));
 
     section.tables = {table, perLanguage, subsystems};
     section.charts = {lines, shareChart, people};

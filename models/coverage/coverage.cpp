@@ -42,7 +42,7 @@ int levelOf(const SubsystemCoverage &c)
 Result<CoverageRelease> findRelease(Store &store, const QString &tag)
 {
     const QString base = QStringLiteral(
-        "SELECT r.id, r.tag, r.date, m.has_second_language, m.directory_depth IS NOT NULL "
+        "SELECT r.id, r.tag, r.date, m.has_second_language, m.directory_depth IS NOT NULL, m.incomplete "
         "FROM releases r JOIN maint_releases m ON m.release_id = r.id ");
     // Without a tag: the newest release of the kernel the store describes; a tag names any source's.
     auto stmt = store.db().prepare(tag.isEmpty() ? QString(base + QStringLiteral("WHERE r.source_id = ") + primaryGitSourceSql()
@@ -64,6 +64,7 @@ Result<CoverageRelease> findRelease(Store &store, const QString &tag)
     r.date = stmt->int64(2);
     r.hasSecondLanguage = stmt->int64(3) != 0;
     r.directoryBased = stmt->int64(4) != 0;
+    r.incomplete = stmt->isNull(5) ? QString() : stmt->text(5);
     return r;
 }
 
@@ -163,7 +164,7 @@ const SubsystemCoverage *CoverageSnapshot::find(const QString &subsystem) const
 Result<QList<CoverageRelease>> coverageReleases(Store &store)
 {
     auto stmt = store.db().prepare(QStringLiteral(
-        "SELECT r.id, r.tag, r.date, m.has_second_language, m.directory_depth IS NOT NULL FROM releases r "
+        "SELECT r.id, r.tag, r.date, m.has_second_language, m.directory_depth IS NOT NULL, m.incomplete FROM releases r "
         "JOIN maint_releases m ON m.release_id = r.id WHERE r.source_id = ") + primaryGitSourceSql()
         + QStringLiteral(" ORDER BY r.date, r.ordinal, r.id"));
     if (!stmt)
@@ -181,6 +182,7 @@ Result<QList<CoverageRelease>> coverageReleases(Store &store)
         r.date = stmt->int64(2);
         r.hasSecondLanguage = stmt->int64(3) != 0;
         r.directoryBased = stmt->int64(4) != 0;
+        r.incomplete = stmt->isNull(5) ? QString() : stmt->text(5);
         out.append(r);
     }
     return out;
@@ -408,6 +410,8 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
         table.note = QStringLiteral("%1 has no rust/ directory: coverage is 0 everywhere.").arg(snap->release.tag);
     else if (hidden > 0)
         table.note = QStringLiteral("%1 subsystems at level 0 not listed.").arg(hidden);
+    if (!snap->release.incomplete.isEmpty())   // missing blobs (partial clone, damaged pack)
+        table.note = QString(table.note + QStringLiteral(" Incomplete: %1.").arg(snap->release.incomplete)).trimmed();
     section.tables.append(table);
 
     if (!effective.subsystem.isEmpty()) {

@@ -4,6 +4,7 @@
 
 #include "maintainers/binding_scan.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace kl;
@@ -105,6 +106,7 @@ private Q_SLOTS:
     void sections();
     void malformedLines_data();
     void malformedLines();
+    void invalidFilePatternMatchesNothing();
     void directoryFallback();
     void rollUp_data();
     void rollUp();
@@ -210,6 +212,10 @@ void TestMaintainersParser::malformedLines_data()
     QTest::newRow("empty value") << QByteArray("A\nM:\tx <x@y>\nF:\n") << 3 << "empty F: field" << 1;
     QTest::newRow("M without email") << QByteArray("A\nM:\tNobody\n") << 2 << "without an e-mail" << 1;
     QTest::newRow("bad N: regex") << QByteArray("A\nM:\tx <x@y>\nN:\tfoo[\n") << 3 << "not a valid regular" << 1;
+    QTest::newRow("bad F: pattern") << QByteArray("A\nM:\tx <x@y>\nF:\tdrivers/foo[/\n") << 3
+                                    << "F: pattern 'drivers/foo[/' is not a valid pattern" << 1;
+    QTest::newRow("bad X: pattern") << QByteArray("A\nM:\tx <x@y>\nF:\tdrivers/\nX:\tdrivers/(x\n") << 4
+                                    << "X: pattern 'drivers/(x' is not a valid pattern" << 1;
 }
 
 void TestMaintainersParser::malformedLines()
@@ -227,6 +233,20 @@ void TestMaintainersParser::malformedLines()
     QVERIFY2(found, qPrintable(map.warnings().isEmpty() ? QStringLiteral("no warnings") : map.warnings().first().message));
     // Parsing continues after the bad line: the first section still maps paths.
     QCOMPARE(map.sections().first().name, map.sections().first().name.trimmed());
+}
+
+// An invalid F: pattern is a warning with its line, matches nothing, and never reaches Qt's
+// "called on an invalid QRegularExpression object".
+void TestMaintainersParser::invalidFilePatternMatchesNothing()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("invalid QRegularExpression")));
+    const SubsystemMap map = SubsystemMap::fromMaintainers(
+        QByteArray("A\nM:\tx <x@y>\nF:\tdrivers/a[/\nF:\tdrivers/b/\n"));
+    QCOMPARE(map.warnings().size(), 1);
+    QCOMPARE(map.warnings().first().line, 3);
+    QCOMPARE(map.sectionsFor(QStringLiteral("drivers/a[/x.c")), QStringList());
+    QCOMPARE(map.sectionsFor(QStringLiteral("drivers/a/x.c")), QStringList());
+    QCOMPARE(map.sectionsFor(QStringLiteral("drivers/b/x.c")), QStringList{QStringLiteral("A")});
 }
 
 void TestMaintainersParser::directoryFallback()

@@ -43,6 +43,11 @@ struct GitIngestSummary
     qint64 snapshotsAdded = 0;
     qint64 blobsCounted = 0;        // blobs read for snapshots (not found in the cache)
     qint64 releasesTotal = 0;
+    // Partial and damaged repositories: blobs that could not be read leave figures unknown.
+    QString promisorRemote;         // non-empty: a partial clone (this remote has the rest)
+    qint64 objectsMissing = 0;      // distinct objects first found missing or corrupt in this run
+    qint64 fileChangesUnknown = 0;  // commit_files rows with unknown (NULL) counts
+    qint64 snapshotsIncomplete = 0; // snapshots with files whose blob is missing
     double historySeconds = 0;
     double snapshotSeconds = 0;
 };

@@ -39,6 +39,8 @@ struct AdoptionPeriod
     qint64 firstTimeSecondAuthors = 0;       // authors whose first second-language commit is here
     qint64 secondLinesAdded = 0;             // numstat, second-language files
     qint64 secondLinesDeleted = 0;
+    qint64 secondCommitsUnknownLines = 0;    // of secondCommits: a blob was missing, so their
+                                             // lines are unknown and not in the two sums above
 };
 
 struct SubsystemAdoption
@@ -60,6 +62,8 @@ struct AdoptionResult
     QStringList languages;                   // every language seen, second first, "Other" last
     QList<AdoptionPeriod> periods;
     QList<SubsystemAdoption> bySubsystem;    // per release, subsystems with second-language files
+    QStringList incomplete;                  // figures left incomplete by missing blobs (partial
+                                             // clone, damaged repository); empty when complete
 };
 
 // Filter.period: Release or Month; Filter.subsystem; Filter.since/until.

@@ -51,6 +51,7 @@ struct CoverageRelease
     qint64 date = 0;             // unix seconds
     bool hasSecondLanguage = false;
     bool directoryBased = false; // no MAINTAINERS: subsystems are directories
+    QString incomplete;          // figures left incomplete by unreadable blobs; empty: complete
 };
 
 struct CoverageSnapshot
