@@ -28,7 +28,8 @@ interrupt() {
     if ! kill -0 "$pid" 2>/dev/null; then printf '  %-40s finished before the interrupt\n' "$label"; return; fi
     sleep "$(echo "scale=3; $delay/1000" | bc)"
     local t0; t0=$(ms_now)
-    kill -INT "$pid"; local rc=0; wait "$pid" || rc=$?
+    kill -INT "$pid" 2>/dev/null || { printf '  %-40s finished before the interrupt\n' "$label"; wait "$pid" || true; return; }
+    local rc=0; wait "$pid" || rc=$?
     local t1; t1=$(ms_now)
     printf '  %-40s %5d ms  (exit %d)\n' "$label" $((t1 - t0)) "$rc"
     echo $((t1 - t0)) >>"$WORK/latencies"
@@ -49,9 +50,11 @@ for delay in 1000 5000 15000; do
     interrupt "reading, +${delay} ms" '\[epoch 0\]' "$delay" --db "$WORK/mail" ingest mail --list linux-kbuild "$WORK/inbox"
 done
 rm -rf "$WORK/mail"
+echo "the derive stage after the whole epoch is read, interrupted 100 ms into threading:"
+interrupt "ingest, derive threads" '\[deriving threads\]' 100 --db "$WORK/mail" ingest mail --list linux-kbuild "$WORK/inbox"
 "$CLI" --db "$WORK/mail" --quiet ingest mail --list linux-kbuild "$WORK/inbox" >/dev/null
 echo "derive stage (forced), interrupted 100 ms into each derivation:"
-for d in threads friction patch-ids links review; do
+for d in friction patch-ids links review; do
     interrupt "derive $d" "deriving $d" 100 --db "$WORK/mail" derive --force --only "$d"
 done
 

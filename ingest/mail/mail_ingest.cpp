@@ -162,9 +162,9 @@ class MailWriter
 {
 public:
     MailWriter(Store &store, SearchIndex &search, qint64 listId, QString listName,
-               MailIngestSummary &summary)
+               MailIngestSummary &summary, CancelToken cancel)
         : m_store(store), m_db(store.db()), m_search(search), m_listId(listId),
-          m_listName(std::move(listName)), m_summary(summary)
+          m_listName(std::move(listName)), m_summary(summary), m_cancel(std::move(cancel))
     {
     }
 
@@ -262,7 +262,9 @@ public:
         m_pendingMessages += batch.messages.size();
         // Xapian's commit rewrites B-tree blocks; committing every few thousand messages keeps
         // that cost down while bounding what a crash can make us redo.
-        if (m_pendingMessages >= kCommitEvery)
+        // After Ctrl-C the run drops this transaction (pump()), so a commit now would only delay
+        // the exit by a Xapian commit.
+        if (m_pendingMessages >= kCommitEvery && !m_cancel.isCancelled())
             return flush();
         return Status::ok();
     }
@@ -444,6 +446,7 @@ private:
     qint64 m_listId;
     QString m_listName;
     MailIngestSummary &m_summary;
+    CancelToken m_cancel;
     Statement m_findHash, m_findMsgid, m_insertMessage, m_insertAddress, m_insertBody, m_insertPatch,
         m_insertPatchFile, m_insertTrailer, m_insertNotice, m_deleteMessage, m_clearThreadNodes,
         m_insertSeen, m_insertWarning;
@@ -672,7 +675,7 @@ Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &opti
         return search.status();
 
     MailIngestSummary summary;
-    MailWriter writer(store, search.value(), listId.value(), options.listName, summary);
+    MailWriter writer(store, search.value(), listId.value(), options.listName, summary, ctx.cancel);
     KL_TRY(writer.prepare());
 
     Status outcome = Status::ok();
