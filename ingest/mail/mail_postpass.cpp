@@ -540,13 +540,12 @@ Status rebuildBatch(Database &db, BatchQueries &q, qint64 listId, const qint64 *
 // Memory stays bounded by the batch (and by the biggest thread), not by the list: the list is
 // cut into batches of whole threads (mail_components.h) and each is threaded on its own, which
 // gives the same trees as threading the whole list at once, since no thread spans two batches.
-Result<PostPassCounts> rebuildListStructure(Store &store, qint64 listId)
+Result<PostPassCounts> rebuildListStructure(Store &store, qint64 listId, size_t batchMessages)
 {
-    constexpr size_t kBatchMessages = 20000;
     Database &db = store.db();
     Transaction tx(db);
     KL_TRY(tx.status());
-    auto batches = threadBatches(db, listId, kBatchMessages);
+    auto batches = threadBatches(db, listId, std::max<size_t>(1, batchMessages));
     if (!batches)
         return batches.status();
     BatchQueries q;
