@@ -15,6 +15,19 @@ struct Store::Cache
     QHash<QString, qint64> identities; // name + '\n' + email -> identity id
     QHash<QString, qint64> persons;    // canonical email -> person id
     QHash<qint64, qint64> personOfIdentity;
+
+    // A cache, not a copy of the tables: a list the size of LKML has hundreds of thousands of
+    // addresses, so it is dropped whole when full (a miss is one indexed lookup) and memory
+    // does not grow with the archive.
+    static constexpr qsizetype kMaxEntries = 50000;
+    void bound()
+    {
+        if (identities.size() + persons.size() + personOfIdentity.size() >= kMaxEntries) {
+            identities.clear();
+            persons.clear();
+            personOfIdentity.clear();
+        }
+    }
 };
 
 QString sourceKindName(SourceKind kind)
@@ -206,6 +219,7 @@ Result<qint64> Store::identity(const QString &rawName, const QString &rawEmail,
     const QString name = normalizeName(rawName);
     const QString email = normalizeEmail(rawEmail);
     const QString key = name + QLatin1Char('\n') + email;
+    m_cache->bound();
     if (auto it = m_cache->identities.constFind(key); it != m_cache->identities.cend())
         return *it;
 
@@ -257,6 +271,7 @@ Result<qint64> Store::identity(const QString &rawName, const QString &rawEmail,
 
 Result<qint64> Store::personOfIdentity(qint64 identityId)
 {
+    m_cache->bound();
     if (auto it = m_cache->personOfIdentity.constFind(identityId);
         it != m_cache->personOfIdentity.cend())
         return *it;

@@ -14,6 +14,14 @@ void ensureInitialized()
         // handled as missing (docs/git.md), so declaring the extension understood is safe.
         const char *extensions[] = {"partialclone"};
         git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, size_t(1));
+        // Bounded by default for every reader of the process (the mail ingest, raw message
+        // reads, the derive stage): libgit2 maps 1 GiB pack windows up to 8 GiB and keeps
+        // every page it touched resident, and its object cache may hold 256 MiB per open
+        // repository, so one pass over a lore epoch made the resident set grow with the
+        // epoch. The git ingest sets its own, larger figures (tuneForBulkReads).
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(32) << 20);
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(96) << 20);
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t(32) << 20);
     });
 }
 

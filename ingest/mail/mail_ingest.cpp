@@ -15,9 +15,14 @@
 #include <QRegularExpression>
 #include <QCryptographicHash>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -158,6 +163,17 @@ std::vector<ParsedItem> parseAll(const QList<mail::RawMessage> &raws, qint64 fir
     return parsed;
 }
 
+// glibc keeps what the parse threads and the Xapian shard threads freed in their own malloc
+// arenas (one per thread, new threads every batch), and the resident set of a long ingest grew
+// with every batch though the live data did not; giving the free pages back at each commit
+// keeps it flat.
+void releaseFreedMemory()
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 class MailWriter
 {
 public:
@@ -277,6 +293,7 @@ public:
         Status s = m_tx->commit();
         m_tx.reset();
         m_pendingMessages = 0;
+        releaseFreedMemory();
         return s;
     }
 
@@ -693,45 +710,50 @@ Result<MailIngestSummary> ingestMail(Store &store, const MailIngestOptions &opti
         if (!sourceId)
             return sourceId.status();
 
-        std::vector<std::unique_ptr<mail::MailReader>> readers;
-        QList<mail::ReaderWarning> openWarnings;
-        auto add = [&](Result<std::unique_ptr<mail::MailReader>> r) -> Status {
-            if (!r)
-                return r.status();
-            readers.push_back(std::move(r.value()));
-            return Status::ok();
-        };
+        // Readers are opened one at a time, when their turn comes, and closed after: an inbox
+        // of many epochs holds one repository (its pack windows, index map, object cache and
+        // commit list) at a time instead of all of them for the whole run.
+        using Opener = std::function<Result<std::unique_ptr<mail::MailReader>>(QList<mail::ReaderWarning> &)>;
+        std::vector<Opener> openers;
+        const qint64 sid = sourceId.value();
         switch (src.kind) {
         case MailSourceKind::PublicInboxV2:
         case MailSourceKind::Url: {
             const auto epochs = mail::inboxEpochs(src.location);
-            for (const auto &[epoch, dir] : epochs)
-                KL_TRY(add(mail::openEpochReader(store, sourceId.value(), dir, epoch, openWarnings)));
+            for (const auto &e : epochs)
+                openers.push_back([&store, sid, dir = e.second, epoch = e.first](auto &w) {
+                    return mail::openEpochReader(store, sid, dir, epoch, w);
+                });
             break;
         }
         case MailSourceKind::Epoch:
-            KL_TRY(add(mail::openEpochReader(store, sourceId.value(), src.location,
-                                             epochNumberOf(src.location), openWarnings)));
+            openers.push_back([&store, sid, dir = src.location](auto &w) {
+                return mail::openEpochReader(store, sid, dir, epochNumberOf(dir), w);
+            });
             break;
         case MailSourceKind::PublicInboxV1:
-            KL_TRY(add(mail::openV1Reader(store, sourceId.value(), src.location, openWarnings)));
+            openers.push_back([&store, sid, dir = src.location](auto &w) { return mail::openV1Reader(store, sid, dir, w); });
             break;
         case MailSourceKind::Mbox:
-            KL_TRY(add(mail::openMboxReader(store, sourceId.value(), src.location, openWarnings)));
+            openers.push_back([&store, sid, file = src.location](auto &w) { return mail::openMboxReader(store, sid, file, w); });
             break;
         case MailSourceKind::Maildir:
-            KL_TRY(add(mail::openMaildirReader(store, sourceId.value(), src.location, openWarnings)));
+            openers.push_back([&store, sid, dir = src.location](auto &w) { return mail::openMaildirReader(store, sid, dir, w); });
             break;
         }
-        if (!openWarnings.isEmpty()) {
-            Transaction tx(store.db());
-            KL_TRY(tx.status());
-            for (const auto &w : std::as_const(openWarnings))
-                KL_TRY(writer.warn(sourceId.value(), w.kind, w.location, w.message));
-            KL_TRY(tx.commit());
-        }
-        for (auto &reader : readers) {
-            Status s = pump(*reader, writer, sourceId.value(), ctx);
+        for (const Opener &open : openers) {
+            QList<mail::ReaderWarning> openWarnings;
+            auto reader = open(openWarnings);
+            if (!reader)
+                return reader.status();
+            if (!openWarnings.isEmpty()) {
+                Transaction tx(store.db());
+                KL_TRY(tx.status());
+                for (const auto &w : std::as_const(openWarnings))
+                    KL_TRY(writer.warn(sid, w.kind, w.location, w.message));
+                KL_TRY(tx.commit());
+            }
+            Status s = pump(*reader.value(), writer, sid, ctx);
             if (!s) {
                 outcome = s.isCancelled() ? s : s.withContext(src.location);
                 break;

@@ -1,5 +1,6 @@
 #include "mail_postpass.h"
 
+#include "mail_components.h"
 #include "mail_thread.h"
 
 #include <QHash>
@@ -7,6 +8,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <vector>
 
 namespace kl::mail {
 
@@ -58,83 +60,80 @@ struct Structure
     }
 };
 
-Status loadMessages(Database &db, qint64 listId, Structure &s, QList<ThreadInput> &inputs)
+// Statements of the per-batch reads, prepared once per list.
+struct BatchQueries
 {
-    auto stmt = db.prepare(QStringLiteral(
-        "SELECT id, msgid, refs, date, from_person, subject FROM messages WHERE list_id = ? ORDER BY id"));
-    if (!stmt)
-        return stmt.status();
-    stmt->bind(1, listId);
-    while (true) {
-        auto row = stmt->step();
-        if (!row)
-            return row.status();
-        if (!row.value())
-            break;
-        MessageRow m;
-        m.id = stmt->int64(0);
-        m.msgid = stmt->text(1);
-        m.hasDate = !stmt->isNull(3);
-        m.date = stmt->int64(3);
-        m.person = stmt->int64(4);
-        m.subject = stmt->text(5);
-        ThreadInput in;
-        in.rowId = m.id;
-        in.messageId = m.msgid;
-        const QString refs = stmt->text(2);
-        if (!refs.isEmpty())
-            in.references = refs.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        in.date = m.hasDate ? m.date : 0;
-        inputs << in;
-        s.messages.insert(m.id, m);
+    Statement message, patch, trailers, notices;
+
+    Status prepare(Database &db)
+    {
+        auto p = [&](Statement &stmt, const char *sql) -> Status {
+            auto r = db.prepare(QString::fromUtf8(sql));
+            if (!r)
+                return r.status();
+            stmt = std::move(r.value());
+            return Status::ok();
+        };
+        KL_TRY(p(message, "SELECT id, msgid, refs, date, from_person, subject FROM messages WHERE id = ?"));
+        KL_TRY(p(patch, "SELECT message_id, version, idx, total, is_cover, title, normalized_title, change_id "
+                        "FROM patches WHERE message_id = ?"));
+        KL_TRY(p(trailers, "SELECT id, message_id, patch_message_id FROM mail_trailers WHERE message_id = ?"));
+        return p(notices, "SELECT id, message_id, idx, commit_sha FROM applied_notices WHERE message_id = ?");
     }
-    auto patches = db.prepare(QStringLiteral(
-        "SELECT p.message_id, p.version, p.idx, p.total, p.is_cover, p.title, p.normalized_title, "
-        "p.change_id FROM patches p JOIN messages m ON m.id = p.message_id WHERE m.list_id = ?"));
-    if (!patches)
-        return patches.status();
-    patches->bind(1, listId);
-    while (true) {
-        auto row = patches->step();
+};
+
+// The messages (ascending row ids, whole threads) and their patch rows of one batch.
+Status loadBatch(BatchQueries &q, const qint64 *rows, size_t count, Structure &s, QList<ThreadInput> &inputs)
+{
+    for (size_t i = 0; i < count; ++i) {
+        q.message.bind(1, rows[i]);
+        auto row = q.message.step();
         if (!row)
             return row.status();
-        if (!row.value())
-            break;
-        PatchRow p;
-        p.id = patches->int64(0);
-        p.version = int(patches->int64(1));
-        p.idx = int(patches->int64(2));
-        p.total = int(patches->int64(3));
-        p.cover = patches->int64(4) != 0;
-        p.title = patches->text(5);
-        p.normalized = patches->text(6);
-        p.changeId = patches->text(7);
-        s.patches.insert(p.id, p);
+        if (row.value()) {
+            MessageRow m;
+            m.id = q.message.int64(0);
+            m.msgid = q.message.text(1);
+            m.hasDate = !q.message.isNull(3);
+            m.date = q.message.int64(3);
+            m.person = q.message.int64(4);
+            m.subject = q.message.text(5);
+            ThreadInput in;
+            in.rowId = m.id;
+            in.messageId = m.msgid;
+            const QString refs = q.message.text(2);
+            if (!refs.isEmpty())
+                in.references = refs.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            in.date = m.hasDate ? m.date : 0;
+            inputs << in;
+            s.messages.insert(m.id, m);
+        }
+        q.message.reset();
+
+        q.patch.bind(1, rows[i]);
+        auto patch = q.patch.step();
+        if (!patch)
+            return patch.status();
+        if (patch.value()) {
+            PatchRow p;
+            p.id = q.patch.int64(0);
+            p.version = int(q.patch.int64(1));
+            p.idx = int(q.patch.int64(2));
+            p.total = int(q.patch.int64(3));
+            p.cover = q.patch.int64(4) != 0;
+            p.title = q.patch.text(5);
+            p.normalized = q.patch.text(6);
+            p.changeId = q.patch.text(7);
+            s.patches.insert(p.id, p);
+        }
+        q.patch.reset();
     }
     return Status::ok();
 }
 
-Status writeThreads(Database &db, qint64 listId, Structure &s, PostPassCounts &counts)
+Status writeThreads(Database &db, qint64 listId, Structure &s, PostPassCounts &counts,
+                    std::vector<qint64> &keptThreads)
 {
-    QHash<QString, qint64> existing;
-    {
-        auto stmt = db.prepare(QStringLiteral("SELECT id, root_msgid FROM threads WHERE list_id = ?"));
-        if (!stmt)
-            return stmt.status();
-        stmt->bind(1, listId);
-        while (true) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!row.value())
-                break;
-            existing.insert(stmt->text(1), stmt->int64(0));
-        }
-    }
-    KL_TRY(db.exec(QStringLiteral(
-        "DELETE FROM thread_nodes WHERE thread_id IN (SELECT id FROM threads WHERE list_id = %1)")
-                       .arg(listId)));
-
     auto upsert = db.prepare(QStringLiteral(
         "INSERT INTO threads(list_id, root_msgid, root_message_id, subject, message_count, ghost_count, "
         "participants, max_depth, first_date, last_date) VALUES(?,?,?,?,?,?,?,?,?,?) "
@@ -147,12 +146,10 @@ Status writeThreads(Database &db, qint64 listId, Structure &s, PostPassCounts &c
         "INSERT INTO thread_nodes(thread_id, parent_node, msgid, message_id, depth, position) "
         "VALUES(?,?,?,?,?,?)"));
     auto updateMessage = db.prepare(QStringLiteral("UPDATE messages SET thread_id = ?, depth = ? WHERE id = ?"));
-    auto removeThread = db.prepare(QStringLiteral("DELETE FROM threads WHERE id = ?"));
-    if (!upsert || !insertNode || !updateMessage || !removeThread)
+    if (!upsert || !insertNode || !updateMessage)
         return Status::error(QStringLiteral("preparing the thread statements failed"));
 
     const ThreadForest &forest = s.forest;
-    QSet<qint64> kept;
     QList<qint64> nodeRowIds(forest.nodes.size(), 0);
     for (qsizetype r = 0; r < forest.roots.size(); ++r) {
         const int begin = forest.roots[r];
@@ -198,8 +195,7 @@ Status writeThreads(Database &db, qint64 listId, Structure &s, PostPassCounts &c
             return row.status();
         const qint64 threadId = upsert->int64(0);
         upsert->reset();
-        kept.insert(threadId);
-        existing.remove(root.messageId);
+        keptThreads.push_back(threadId);
         ++counts.threads;
         counts.ghosts += ghosts;
 
@@ -224,10 +220,6 @@ Status writeThreads(Database &db, qint64 listId, Structure &s, PostPassCounts &c
             }
         }
     }
-    for (auto it = existing.cbegin(); it != existing.cend(); ++it) {
-        removeThread->bind(1, it.value());
-        KL_TRY(removeThread->exec());
-    }
     return Status::ok();
 }
 
@@ -246,8 +238,11 @@ struct SeriesAcc
     qint64 id = 0;
 };
 
+// The series of one batch: all patches of a series hang in one thread (the key is a Message-ID
+// of that thread), so a batch of whole threads holds whole series.
 Status writeSeries(Database &db, qint64 listId, Structure &s, PostPassCounts &counts,
-                   QHash<qint64, qint64> &seriesOfPatch, QHash<qint64, SeriesAcc> &seriesById)
+                   QHash<qint64, qint64> &seriesOfPatch, QHash<qint64, SeriesAcc> &seriesById,
+                   std::vector<qint64> &keptSeries)
 {
     // Ordered by key, not a QHash: new series get their ids in this order, and QHash's order
     // changes from process to process (random seed), so two runs over the same mail gave
@@ -324,8 +319,6 @@ Status writeSeries(Database &db, qint64 listId, Structure &s, PostPassCounts &co
     if (!upsert || !setPatch)
         return Status::error(QStringLiteral("preparing the series statements failed"));
 
-    QHash<QString, QList<SeriesAcc *>> chains;
-    QSet<qint64> keptIds;
     for (auto it = byKey.begin(); it != byKey.end(); ++it) {
         SeriesAcc &acc = it.value();
         // The first message is the cover letter, else the lowest-numbered, earliest patch.
@@ -362,73 +355,82 @@ Status writeSeries(Database &db, qint64 listId, Structure &s, PostPassCounts &co
             return row.status();
         acc.id = upsert->int64(0);
         upsert->reset();
-        keptIds.insert(acc.id);
+        keptSeries.push_back(acc.id);
         for (qint64 pid : std::as_const(acc.members)) {
             seriesOfPatch.insert(pid, acc.id);
             setPatch->bind(1, acc.id).bind(2, pid);
             KL_TRY(setPatch->exec());
         }
-        const QString chainKey = acc.changeId.isEmpty()
-                                     ? QString(head.normalized + QLatin1Char('\n') + QString::number(author))
-                                     : QString(QStringLiteral("change-id:") + acc.changeId);
-        chains[chainKey] << &acc;
         ++counts.series;
     }
     for (auto it = byKey.cbegin(); it != byKey.cend(); ++it)
         seriesById.insert(it->id, it.value());
 
-    // Stale series (their patches were removed or regrouped).
-    {
-        auto stmt = db.prepare(QStringLiteral("SELECT id FROM series WHERE list_id = ?"));
-        if (!stmt)
-            return stmt.status();
-        stmt->bind(1, listId);
-        QList<qint64> stale;
-        while (true) {
-            auto row = stmt->step();
-            if (!row)
-                return row.status();
-            if (!row.value())
-                break;
-            if (!keptIds.contains(stmt->int64(0)))
-                stale << stmt->int64(0);
-        }
-        auto del = db.prepare(QStringLiteral("DELETE FROM series WHERE id = ?"));
-        if (!del)
-            return del.status();
-        for (qint64 id : std::as_const(stale)) {
-            del->bind(1, id);
-            KL_TRY(del->exec());
-        }
-    }
+    return Status::ok();
+}
 
-    auto link = db.prepare(QStringLiteral("UPDATE series SET previous_series_id = ? WHERE id = ?"));
-    if (!link)
-        return link.status();
-    for (auto it = chains.begin(); it != chains.end(); ++it) {
-        QList<SeriesAcc *> &list = it.value();
-        if (list.size() < 2)
-            continue;
-        std::sort(list.begin(), list.end(), [](const SeriesAcc *a, const SeriesAcc *b) {
-            if (a->version != b->version)
-                return a->version < b->version;
-            return a->firstDate < b->firstDate;
-        });
-        for (qsizetype i = 1; i < list.size(); ++i) {
-            // The latest earlier version (a RESEND of the same version is not a revision).
-            for (qsizetype j = i - 1; j >= 0; --j) {
-                if (list[j]->version < list[i]->version) {
-                    link->bind(1, list[j]->id).bind(2, list[i]->id);
-                    KL_TRY(link->exec());
-                    break;
-                }
-            }
-        }
+// Rows of the list's `table` whose id is not in `kept` (sorted) are deleted: threads whose root
+// is gone, series whose patches were removed or regrouped.
+Status deleteUnkept(Database &db, const QString &table, qint64 listId, std::vector<qint64> &kept)
+{
+    std::sort(kept.begin(), kept.end());
+    std::vector<qint64> stale;
+    KL_TRY(db.forEachRow(QStringLiteral("SELECT id FROM %1 WHERE list_id = ?").arg(table), {listId},
+                         [&](const Statement &row) {
+                             if (!std::binary_search(kept.begin(), kept.end(), row.int64(0)))
+                                 stale.push_back(row.int64(0));
+                         }));
+    auto del = db.prepare(QStringLiteral("DELETE FROM %1 WHERE id = ?").arg(table));
+    if (!del)
+        return del.status();
+    for (qint64 id : stale) {
+        del->bind(1, id);
+        KL_TRY(del->exec());
     }
     return Status::ok();
 }
 
-Status attributeTrailersAndNotices(Database &db, qint64 listId, Structure &s,
+// previous_series_id links v(n-1) -> v(n) within a chain (same change-id, else same normalized
+// title and author): each series points at the latest series of the chain with a lower
+// version (a RESEND of the same version is not a revision). Chains span threads, so this is
+// one sorted read of the list's series, one chain at a time.
+Status linkRevisions(Database &db, qint64 listId)
+{
+    std::vector<std::pair<qint64, qint64>> links; // (series, previous)
+    QString chain;
+    int version = 0;
+    qint64 lastOfVersion = 0, previous = 0;
+    KL_TRY(db.forEachRow(
+        QStringLiteral("SELECT id, version, CASE WHEN ifnull(change_id, '') <> '' THEN 'change-id:' || change_id "
+                       "ELSE ifnull(normalized_title, '') || char(10) || ifnull(author_person, 0) END AS chain "
+                       "FROM series WHERE list_id = ? ORDER BY chain, version, ifnull(first_date, 0), id"),
+        {listId}, [&](const Statement &row) {
+            const qint64 id = row.int64(0);
+            const int v = int(row.int64(1));
+            const QString key = row.text(2);
+            if (key != chain) {
+                chain = key;
+                previous = 0;
+            } else if (v != version) {
+                previous = lastOfVersion;
+            }
+            version = v;
+            lastOfVersion = id;
+            if (previous)
+                links.emplace_back(id, previous);
+        }));
+    auto link = db.prepare(QStringLiteral("UPDATE series SET previous_series_id = ? WHERE id = ?"));
+    if (!link)
+        return link.status();
+    for (const auto &[id, prev] : links) {
+        link->bind(1, prev).bind(2, id);
+        KL_TRY(link->exec());
+    }
+    return Status::ok();
+}
+
+// Trailers and notices of the batch's messages: the patch they count for is in the same thread.
+Status attributeTrailersAndNotices(Database &db, BatchQueries &q, const qint64 *rows, size_t count, Structure &s,
                                    const QHash<qint64, qint64> &seriesOfPatch,
                                    const QHash<qint64, SeriesAcc> &seriesById)
 {
@@ -439,26 +441,26 @@ Status attributeTrailersAndNotices(Database &db, qint64 listId, Structure &s,
         return s.findAncestor(row, isPatch);
     };
 
-    auto trailers = db.prepare(QStringLiteral(
-        "SELECT t.id, t.message_id, t.patch_message_id FROM mail_trailers t "
-        "JOIN messages m ON m.id = t.message_id WHERE m.list_id = ?"));
     auto setTrailer = db.prepare(QStringLiteral("UPDATE mail_trailers SET patch_message_id = ? WHERE id = ?"));
-    if (!trailers || !setTrailer)
-        return Status::error(QStringLiteral("preparing the trailer statements failed"));
-    trailers->bind(1, listId);
+    if (!setTrailer)
+        return setTrailer.status();
     QList<std::tuple<qint64, qint64>> trailerUpdates;
-    while (true) {
-        auto row = trailers->step();
-        if (!row)
-            return row.status();
-        if (!row.value())
-            break;
-        const qint64 patch = patchFor(trailers->int64(1));
-        const qint64 current = trailers->isNull(2) ? 0 : trailers->int64(2);
-        if (patch != current)
-            trailerUpdates << std::make_tuple(trailers->int64(0), patch);
+    Statement &trailers = q.trailers;
+    for (size_t i = 0; i < count; ++i) {
+        trailers.bind(1, rows[i]);
+        while (true) {
+            auto row = trailers.step();
+            if (!row)
+                return row.status();
+            if (!row.value())
+                break;
+            const qint64 patch = patchFor(trailers.int64(1));
+            const qint64 current = trailers.isNull(2) ? 0 : trailers.int64(2);
+            if (patch != current)
+                trailerUpdates << std::make_tuple(trailers.int64(0), patch);
+        }
+        trailers.reset();
     }
-    trailers->reset();
     for (const auto &[id, patch] : std::as_const(trailerUpdates)) {
         if (patch)
             setTrailer->bind(1, patch);
@@ -468,28 +470,28 @@ Status attributeTrailersAndNotices(Database &db, qint64 listId, Structure &s,
         KL_TRY(setTrailer->exec());
     }
 
-    KL_TRY(db.exec(QStringLiteral(
-        "UPDATE patches SET accepted_commit = NULL, accepted_message_id = NULL "
-        "WHERE message_id IN (SELECT id FROM messages WHERE list_id = %1)").arg(listId)));
-    auto notices = db.prepare(QStringLiteral(
-        "SELECT a.id, a.message_id, a.idx, a.commit_sha FROM applied_notices a "
-        "JOIN messages m ON m.id = a.message_id WHERE m.list_id = ? ORDER BY a.id"));
     auto setNotice = db.prepare(QStringLiteral("UPDATE applied_notices SET patch_message_id = ? WHERE id = ?"));
     auto accept = db.prepare(QStringLiteral(
         "UPDATE patches SET accepted_commit = ?, accepted_message_id = ? WHERE message_id = ?"));
-    if (!notices || !setNotice || !accept)
+    if (!setNotice || !accept)
         return Status::error(QStringLiteral("preparing the notice statements failed"));
-    notices->bind(1, listId);
     struct Notice { qint64 id, message; int idx; QString commit; };
     QList<Notice> list;
-    while (true) {
-        auto row = notices->step();
-        if (!row)
-            return row.status();
-        if (!row.value())
-            break;
-        list << Notice{notices->int64(0), notices->int64(1), int(notices->int64(2)), notices->text(3)};
+    Statement &notices = q.notices;
+    for (size_t i = 0; i < count; ++i) {
+        notices.bind(1, rows[i]);
+        while (true) {
+            auto row = notices.step();
+            if (!row)
+                return row.status();
+            if (!row.value())
+                break;
+            list << Notice{notices.int64(0), notices.int64(1), int(notices.int64(2)), notices.text(3)};
+        }
+        notices.reset();
     }
+    // In notice order, as one pass over the list did: a later notice for the same patch wins.
+    std::sort(list.begin(), list.end(), [](const Notice &a, const Notice &b) { return a.id < b.id; });
     for (const Notice &n : std::as_const(list)) {
         qint64 patch = s.findAncestor(n.message, isPatch);
         if (patch && n.idx > 0) {
@@ -514,32 +516,62 @@ Status attributeTrailersAndNotices(Database &db, qint64 listId, Structure &s,
             KL_TRY(accept->exec());
         }
     }
-    return db.exec(QStringLiteral(
-        "UPDATE series SET accepted_count = (SELECT count(*) FROM patches p WHERE p.series_id = series.id "
-        "AND p.accepted_commit IS NOT NULL) WHERE list_id = %1").arg(listId));
+    return Status::ok();
 }
 
-} // namespace
-
-Result<PostPassCounts> rebuildListStructure(Store &store, qint64 listId)
+// One batch of whole threads: thread it, write its threads, series, trailer and notice links.
+Status rebuildBatch(Database &db, BatchQueries &q, qint64 listId, const qint64 *rows, size_t count,
+                    PostPassCounts &counts, std::vector<qint64> &keptThreads, std::vector<qint64> &keptSeries)
 {
-    Database &db = store.db();
-    Transaction tx(db);
-    KL_TRY(tx.status());
     Structure s;
     QList<ThreadInput> inputs;
-    KL_TRY(loadMessages(db, listId, s, inputs));
+    KL_TRY(loadBatch(q, rows, count, s, inputs));
     s.forest = threadMessages(inputs);
+    inputs.clear();
     for (int n = 0; n < s.forest.nodes.size(); ++n) {
         if (s.forest.nodes[n].rowId)
             s.nodeOfRow.insert(s.forest.nodes[n].rowId, n);
     }
-    PostPassCounts counts;
-    KL_TRY(writeThreads(db, listId, s, counts));
+    KL_TRY(writeThreads(db, listId, s, counts, keptThreads));
     QHash<qint64, qint64> seriesOfPatch;
     QHash<qint64, SeriesAcc> seriesById;
-    KL_TRY(writeSeries(db, listId, s, counts, seriesOfPatch, seriesById));
-    KL_TRY(attributeTrailersAndNotices(db, listId, s, seriesOfPatch, seriesById));
+    KL_TRY(writeSeries(db, listId, s, counts, seriesOfPatch, seriesById, keptSeries));
+    return attributeTrailersAndNotices(db, q, rows, count, s, seriesOfPatch, seriesById);
+}
+
+} // namespace
+
+// Memory stays bounded by the batch (and by the biggest thread), not by the list: the list is
+// cut into batches of whole threads (mail_components.h) and each is threaded on its own, which
+// gives the same trees as threading the whole list at once, since no thread spans two batches.
+Result<PostPassCounts> rebuildListStructure(Store &store, qint64 listId, size_t batchMessages)
+{
+    Database &db = store.db();
+    Transaction tx(db);
+    KL_TRY(tx.status());
+    auto batches = threadBatches(db, listId, std::max<size_t>(1, batchMessages));
+    if (!batches)
+        return batches.status();
+    BatchQueries q;
+    KL_TRY(q.prepare(db));
+    KL_TRY(db.exec(QStringLiteral(
+        "DELETE FROM thread_nodes WHERE thread_id IN (SELECT id FROM threads WHERE list_id = %1)").arg(listId)));
+    KL_TRY(db.exec(QStringLiteral(
+        "UPDATE patches SET accepted_commit = NULL, accepted_message_id = NULL "
+        "WHERE message_id IN (SELECT id FROM messages WHERE list_id = %1)").arg(listId)));
+    PostPassCounts counts;
+    std::vector<qint64> keptThreads, keptSeries;
+    size_t begin = 0;
+    for (const size_t end : batches->ends) {
+        KL_TRY(rebuildBatch(db, q, listId, batches->rows.data() + begin, end - begin, counts, keptThreads, keptSeries));
+        begin = end;
+    }
+    KL_TRY(deleteUnkept(db, QStringLiteral("threads"), listId, keptThreads));
+    KL_TRY(deleteUnkept(db, QStringLiteral("series"), listId, keptSeries));
+    KL_TRY(linkRevisions(db, listId));
+    KL_TRY(db.exec(QStringLiteral(
+        "UPDATE series SET accepted_count = (SELECT count(*) FROM patches p WHERE p.series_id = series.id "
+        "AND p.accepted_commit IS NOT NULL) WHERE list_id = %1").arg(listId)));
     KL_TRY(db.exec(QStringLiteral("UPDATE lists SET threads_stale = 0 WHERE id = %1").arg(listId)));
     KL_TRY(tx.commit());
     return counts;

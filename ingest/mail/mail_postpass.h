@@ -15,7 +15,9 @@ struct PostPassCounts
     qint64 series = 0;
 };
 
-// Caller holds no transaction; this opens its own.
-Result<PostPassCounts> rebuildListStructure(Store &store, qint64 listId);
+// Caller holds no transaction; this opens its own. The list is re-threaded in batches of whole
+// threads of about `batchMessages` messages (mail_components.h): memory follows the batch, not
+// the list, and the result does not depend on the batch size.
+Result<PostPassCounts> rebuildListStructure(Store &store, qint64 listId, size_t batchMessages = 20000);
 
 } // namespace kl::mail
