@@ -22,6 +22,7 @@ ms_now() { date +%s%N | cut -c1-13; }
 # interrupt LABEL PHASE_REGEX DELAY_MS CLI_ARGS... : prints "LABEL latency ms exit-code"
 interrupt() {
     local label=$1 re=$2 delay=$3; shift 3
+    : >"$WORK/err"
     "$CLI" "$@" >"$WORK/out" 2>"$WORK/err" &
     local pid=$!
     while kill -0 "$pid" 2>/dev/null && ! tr '\r' '\n' <"$WORK/err" | grep -qE "$re"; do sleep 0.02; done

@@ -1,6 +1,7 @@
 #include "git_handles.h"
 
 #include <mutex>
+#include <thread>
 
 namespace kl::git {
 
@@ -23,6 +24,14 @@ void ensureInitialized()
         git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(96) << 20);
         git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t(32) << 20);
     });
+}
+
+void freeInBackground(Repository repo, std::shared_ptr<const void> keepAlive)
+{
+    std::thread([doomed = std::move(repo), keep = std::move(keepAlive)]() mutable {
+        doomed.reset();
+        keep.reset();
+    }).detach();
 }
 
 Status error(const QString &context, int rc)

@@ -28,6 +28,12 @@ template<typename T, void (*Free)(T *)>
 using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 
 using Repository = Handle<git_repository, git_repository_free>;
+
+// Frees a repository on a thread of its own. libgit2 frees its object cache object by object,
+// which after a long walk takes most of a second: a cancelled ingest must not make Ctrl-C wait
+// for it (the process usually ends first, which frees everything at once).
+// `keepAlive` (e.g. the PackSet its object database reads) lives until the repository is gone.
+void freeInBackground(Repository repo, std::shared_ptr<const void> keepAlive = {});
 using Revwalk = Handle<git_revwalk, git_revwalk_free>;
 using Commit = Handle<git_commit, git_commit_free>;
 using Tree = Handle<git_tree, git_tree_free>;

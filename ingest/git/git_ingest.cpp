@@ -197,6 +197,9 @@ public:
     {
     }
 
+    // The worker's repository, for a caller that frees it elsewhere (DiffPipeline::abandon()).
+    git::Repository takeRepository() { return std::move(m_repo); }
+
     Status process(const WorkItem &item, CommitRecord &rec)
     {
         rec.oid = item.oid;
@@ -480,6 +483,15 @@ public:
     }
 
     ~DiffPipeline() { stop(); }
+
+    // After Ctrl-C: stops, and leaves the workers' repositories (and their object caches) to
+    // be freed off this thread.
+    void abandon()
+    {
+        stop();
+        for (auto &w : m_workers)
+            git::freeInBackground(w->takeRepository());
+    }
 
     void stop()
     {
@@ -1459,8 +1471,9 @@ Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &options
                 KL_TRY(tx->status());
             }
             if (ctx.cancel.isCancelled()) {
-                pipeline.stop();
+                pipeline.abandon();
                 KL_TRY(tx->commit());   // whole commits only: a rerun skips them
+                git::freeInBackground(std::move(repo), packs);
                 return Status::cancelled();
             }
             auto rec = pipeline.take(i);
