@@ -9,6 +9,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <utility>
 
 namespace kl::derive {
 
@@ -77,9 +78,19 @@ private:
                 f.firstDate = row.int64(4);
                 series.insert(f.id, f);
             }));
-        for (auto it = series.begin(); it != series.end(); ++it)
-            if (it->previous && series.contains(it->previous))
+        // A series with two successors is superseded by the earlier one (first date, then id), so
+        // the answer does not depend on the hash's per-process iteration order.
+        auto earlier = [this](qint64 a, qint64 b) {
+            const qint64 dateA = series.value(a).firstDate, dateB = series.value(b).firstDate;
+            return std::pair(dateA, a) < std::pair(dateB, b);
+        };
+        for (auto it = series.cbegin(); it != series.cend(); ++it) {
+            if (!it->previous || !series.contains(it->previous))
+                continue;
+            const qint64 current = series.value(it->previous).next;
+            if (!current || earlier(it->id, current))
                 series[it->previous].next = it->id;
+        }
         KL_TRY(m_db.forEachRow(QStringLiteral("SELECT message_id, series_id FROM patches WHERE series_id IS NOT NULL"), {},
                                [&](const Statement &row) {
                                    m_seriesOf.insert(row.int64(0), row.int64(1));
@@ -233,7 +244,7 @@ public:
                  QStringLiteral("releases"), QStringLiteral("maint_*"), QStringLiteral("git_settings")},
                 {QStringLiteral("series_review"), QStringLiteral("series_reviewers")}};
     }
-    int version() const override { return 1; }
+    int version() const override { return 2; } // 2: the earliest of two successors supersedes
 
     Result<QString> fingerprint(Store &store, const DeriveOptions &options) override
     {
