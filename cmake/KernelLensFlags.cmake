@@ -16,7 +16,7 @@ target_compile_definitions(kernellens_flags INTERFACE
   KERNELLENS_VERSION="${PROJECT_VERSION}")
 
 target_compile_options(kernellens_flags INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wcast-align
+  -Wall -Wextra -Wpedantic $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> -Wnon-virtual-dtor -Wcast-align
   -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough
   $<$<BOOL:${KERNELLENS_WERROR}>:-Werror>)
 

@@ -16,6 +16,9 @@ packages=(
   libqt6svg6 qt6-qpa-plugins fontconfig fonts-dejavu-core
   # tests and packaging: a display for GUI tests, the .deb checks, the bench and label scripts
   xvfb xauth dpkg-dev file appstream desktop-file-utils python3
+  # the fuzz build (KERNELLENS_FUZZ, scripts/fuzz-short.sh): clang, and libFuzzer with the
+  # sanitizer runtimes, which clang-14 only recommends
+  clang libclang-rt-14-dev
 )
 case "${1:-}" in
   --list) printf '%s\n' "${packages[@]}"; exit 0 ;;

@@ -19,3 +19,7 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   LSAN_OPTIONS=suppressions="$here/tests/lsan.supp" \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit --timeout 900
+
+# A short fuzz stage: each parser's libFuzzer target (clang) for a bounded time, from the
+# committed seeds; a crash, leak or UB report fails CI (docs/fuzzing.md).
+bash "$here/scripts/fuzz-short.sh" "$here/build-fuzz"

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -44,6 +45,9 @@ constexpr size_t kOidSize = 20;
 constexpr size_t kMaxChain = 10000;
 // A declared size beyond this is a corrupt header, not an object we should try to allocate.
 constexpr quint64 kMaxObjectSize = quint64(1) << 32;
+// deflate cannot compress better than 1032:1, so an entry cannot inflate to more than this many
+// times the bytes left after it in the pack.
+constexpr quint64 kMaxDeflateRatio = 1032;
 constexpr quint64 kDropResidentEvery = quint64(32) << 20;
 
 } // namespace
@@ -447,11 +451,13 @@ private:
             error.message = QStringLiteral("unknown object type %1").arg(h.type);
             return false;
         }
-        if (h.size > kMaxObjectSize) {
+        h.dataOffset = offset + at;
+        // A few damaged header bytes must not allocate gigabytes before inflate finds the damage.
+        const quint64 left = pack.packSize - kOidSize - h.dataOffset;
+        if (h.size > kMaxObjectSize || h.size > left * kMaxDeflateRatio) {
             error.message = QStringLiteral("declared size %1 is not plausible").arg(h.size);
             return false;
         }
-        h.dataOffset = offset + at;
         return true;
     }
 
@@ -511,13 +517,33 @@ private:
         return true;
     }
 
-    // The size of the object a delta makes, from its header.
+    // The size of the object a delta makes, from its header. False unless its instructions write
+    // exactly that many bytes: the header alone could ask for gigabytes (applyDelta checks the
+    // rest of the instructions).
     static bool deltaResultSize(const std::vector<uchar> &delta, quint64 &size)
     {
         const uchar *p = delta.data();
         const uchar *end = p + delta.size();
         quint64 baseSize;
-        return deltaVarint(p, end, baseSize) && deltaVarint(p, end, size) && size <= kMaxObjectSize;
+        if (!deltaVarint(p, end, baseSize) || !deltaVarint(p, end, size) || size > kMaxObjectSize)
+            return false;
+        quint64 written = 0;
+        for (size_t at = size_t(p - delta.data()); at < delta.size() && written <= size;) {
+            const uchar op = delta[at++];
+            if (op & 0x80) {
+                at += size_t(std::popcount(unsigned(op & 0x0f)));   // offset bytes
+                quint64 length = 0;
+                for (int i = 0; i < 3; ++i) {
+                    if ((op & (0x10 << i)) && at < delta.size())
+                        length |= quint64(delta[at++]) << (8 * i);
+                }
+                written += length == 0 ? 0x10000 : length;
+            } else {
+                at += op;   // inserted bytes
+                written += op;
+            }
+        }
+        return written == size;
     }
 
     static bool applyDelta(const uchar *base, size_t baseSize, const std::vector<uchar> &delta,

@@ -11,6 +11,9 @@
 
 #include <QTest>
 
+#include <cstring>
+#include <utility>
+
 using kl::testing::Scratch;
 
 namespace {
@@ -125,6 +128,58 @@ OdbHandle readerOnly(git_repository *repo, size_t cacheBytes)
     return odb;
 }
 
+
+QByteArray be32(quint32 v)
+{
+    const char bytes[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+    return QByteArray(bytes, 4);
+}
+
+// A pack entry: type and size header, then the zlib stream of `data` (qCompress puts a 4-byte
+// length before it).
+QByteArray packEntry(int type, quint64 declaredSize, const QByteArray &data, qint64 back = 0)
+{
+    QByteArray entry;
+    quint64 size = declaredSize;
+    uchar c = uchar(type << 4 | (size & 15));
+    for (size >>= 4; size; size >>= 7) {
+        entry += char(c | 0x80);
+        c = uchar(size & 0x7f);
+    }
+    entry += char(c);
+    if (back > 0)
+        entry += char(back);   // one byte of ofs-delta offset: the tests keep it under 128
+    return entry + qCompress(data).mid(4);
+}
+
+// Writes a pack of `entries` at offsets after the header and a v2 index naming them 01.., 02..,
+// into `repo`; the reader checks neither CRCs nor checksums, so they are zeros.
+void writePack(const Scratch &repo, const QList<QByteArray> &entries)
+{
+    QByteArray pack = "PACK" + be32(2) + be32(quint32(entries.size()));
+    QList<quint32> offsets;
+    for (const QByteArray &entry : entries) {
+        offsets << quint32(pack.size());
+        pack += entry;
+    }
+    pack += QByteArray(20, '\0');
+    QByteArray index = "\377tOc" + be32(2);
+    for (int first = 0; first < 256; ++first)
+        index += be32(quint32(std::min<qsizetype>(first, entries.size())));
+    for (int i = 1; i <= entries.size(); ++i)
+        index += QByteArray(1, char(i)) + QByteArray(19, '\0');
+    index += QByteArray(4 * entries.size(), '\0');
+    for (quint32 offset : offsets)
+        index += be32(offset);
+    index += QByteArray(40, '\0');
+    const QString base = repo.path() + QStringLiteral("/.git/objects/pack/pack-handmade");
+    QDir().mkpath(QFileInfo(base).path());
+    for (const auto &[suffix, bytes] : {std::pair{".pack", pack}, std::pair{".idx", index}}) {
+        QFile file(base + QLatin1String(suffix));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(bytes);
+    }
+}
 } // namespace
 
 class TestPackReader : public QObject
@@ -138,6 +193,8 @@ private Q_SLOTS:
     void corruptEntryIsNamed();
     void corruptIndexIsNamed();
     void damagedPacksFailCleanly();
+    void implausibleSizesAreRefused_data();
+    void implausibleSizesAreRefused();
 };
 
 void TestPackReader::readsEveryPackedObjectAsLibgit2Does_data()
@@ -366,6 +423,46 @@ void TestPackReader::damagedPacksFailCleanly()
         }
     }
     QVERIFY2(failures > 0, "damage should be detected somewhere");
+}
+
+// Found by fuzz/fuzz_pack_reader: a few damaged header bytes declared a 3.6 GB object, which the
+// reader allocated before inflate could find the damage. A size the rest of the pack cannot hold
+// (deflate compresses at most 1032:1) or that a delta's instructions do not write is refused.
+void TestPackReader::implausibleSizesAreRefused_data()
+{
+    QTest::addColumn<QList<QByteArray>>("entries");
+    QTest::addColumn<QString>("error");
+    const quint64 huge = 3600000000;
+    const QByteArray hello("hello");
+    QTest::newRow("whole object") << QList<QByteArray>{packEntry(3, huge, hello)}
+                                  << QStringLiteral("declared size 3600000000 is not plausible");
+    // Base size 5, result size 3.6 GB as varints, then one copy of the 5 base bytes.
+    QByteArray delta{"\x05"};
+    for (quint64 size = huge; size; size >>= 7)
+        delta += char((size & 0x7f) | (size >> 7 ? 0x80 : 0));
+    delta += QByteArray("\x90\x05", 2);
+    const QByteArray base = packEntry(3, 5, hello);
+    QTest::newRow("delta result") << QList<QByteArray>{base, packEntry(6, quint64(delta.size()), delta, base.size())}
+                                  << QStringLiteral("corrupt delta header");
+}
+
+void TestPackReader::implausibleSizesAreRefused()
+{
+    QFETCH(QList<QByteArray>, entries);
+    QFETCH(QString, error);
+    Scratch repo;
+    writePack(repo, entries);
+    RepositoryHandle handle = openScratch(repo);
+    QVERIFY(handle);
+    OdbHandle direct = readerOnly(handle.get(), size_t(64) << 10);
+    QVERIFY(direct);
+    git_oid last;
+    std::memset(last.id, 0, sizeof last.id);
+    last.id[0] = uchar(entries.size());
+    git_odb_object *object = nullptr;
+    QVERIFY(git_odb_read(&object, direct.get(), &last) != 0);
+    const QString message = QString::fromUtf8(git_error_last()->message);
+    QVERIFY2(message.contains(error), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestPackReader)
