@@ -287,15 +287,23 @@ Run TestCliSafety::interruptIngest(const QString &store, const QString &mbox, in
     Run r;
     if (!p.waitForStarted())
         return r;
+    // Taken while the child runs: after it exits, processId() is 0, and kill(0, ...) would
+    // interrupt this test's whole process group (ctest and CI with it).
+    const pid_t pid = pid_t(p.processId());
     // Under way: the first progress line has been written.
     QByteArray err;
     while (!err.contains('[') && p.state() == QProcess::Running) {
         p.waitForReadyRead(50);
         err += p.readAllStandardError();
     }
-    for (int i = 0; i < interrupts; ++i) {
-        ::kill(pid_t(p.processId()), SIGINT);
-        QTest::qWait(30);
+    for (int i = 0; i < interrupts && pid > 0; ++i) {
+        // QProcess reaps the child only from the event loop, so while it still says Running
+        // the pid cannot have been reused.
+        if (p.state() != QProcess::Running)
+            break;
+        ::kill(pid, SIGINT);
+        if (i + 1 < interrupts)
+            QTest::qWait(30);
     }
     if (!p.waitForFinished(60000)) {
         p.kill();
