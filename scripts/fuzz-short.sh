@@ -16,7 +16,7 @@ for t in $fuzz_targets; do
   if "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$work/$t/artifacts/" \
        "$work/$t/corpus" "$fuzz_root/fuzz/corpus/$t" >"$work/$t/log" 2>&1; then
-    echo "fuzz $t: $(grep -E '^#[0-9]+ +DONE' "$work/$t/log" | tail -1)"
+    echo "fuzz $t: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$work/$t/log" | tail -1)"
   else
     echo "fuzz $t: FAILED"; tail -60 "$work/$t/log"
     mkdir -p "$build/fuzz-findings/$t" && cp "$work/$t/artifacts/"* "$build/fuzz-findings/$t/" 2>/dev/null || true
