@@ -80,8 +80,10 @@ void installInterruptHandler(const CancelToken &token)
 
 void removeInterruptHandler()
 {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    // The job is over and the process is closing its store: an interrupt now (a second Ctrl-C
+    // that came late) must not kill it mid-close nor change the exit status the job chose.
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
     g_token = nullptr;
 }
 

@@ -11,6 +11,7 @@ namespace kl::cli {
 
 // Installs the SIGINT/SIGTERM handler for the one job this process runs.
 void installInterruptHandler(const CancelToken &token);
+// After the job: interrupts are ignored while the process closes the store and exits.
 void removeInterruptHandler();
 
 // What a second Ctrl-C would leave undone: the phase in progress. Called by the progress sink;
