@@ -4,13 +4,17 @@
 # ft: features at the end) and corpus size. Logs, the grown corpora and any crash input are kept
 # in BUILD_DIR/fuzz-long/<target>/; a finding stops that target and is reported as FAILED.
 # --max-seconds S also stops each target after S seconds (the table then shows how far it got).
-# Usage: bench/fuzz/run-long.sh [--runs N] [--max-seconds S] [BUILD_DIR] [TARGET...]
+# --rss-limit MB raises libFuzzer's memory limit (default 2048) for a target that grows slowly,
+# as search_query does with Xapian's parse-error leak (docs/fuzzing.md).
+# Usage: bench/fuzz/run-long.sh [--runs N] [--max-seconds S] [--rss-limit MB] [BUILD_DIR] [TARGET...]
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/fuzz-env.sh"
 runs=1000000
 seconds=0
 [ "${1:-}" = --runs ] && { runs=$2; shift 2; }
 [ "${1:-}" = --max-seconds ] && { seconds=$2; shift 2; }
+rss_limit=2048
+[ "${1:-}" = --rss-limit ] && { rss_limit=$2; shift 2; }
 build=${1:-$fuzz_root/build-fuzz}; shift || true
 targets=${*:-$fuzz_targets}
 bash "$fuzz_root/scripts/fuzz-build.sh" "$build" || exit 1
@@ -20,7 +24,7 @@ for t in $targets; do
   work=$build/fuzz-long/$t
   rm -rf "$work"; mkdir -p "$work/corpus" "$work/artifacts"
   start=$(date +%s)
-  "$build/fuzz/fuzz_$t" -runs="$runs" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$build/fuzz/fuzz_$t" -runs="$runs" -max_total_time="$seconds" -timeout=30 -rss_limit_mb="$rss_limit" -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" "$work/corpus" "$fuzz_root/fuzz/corpus/$t" >"$work/log" 2>&1
   rc=$?
   result=ok; ((rc == 0)) || { result="FAILED (rc $rc, $work/log)"; status=1; }
