@@ -48,13 +48,6 @@ SubsystemChoice fallback(const QString &why, const QStringList &paths, int depth
     return choice;
 }
 
-// FreeBSD's table format (freebsd_maintainers.cpp, from branch freebsd); nullopt when the text
-// is not in that format.
-std::optional<SubsystemMap> recognisedFreeBsdMaintainers(const QByteArray &)
-{
-    return std::nullopt;
-}
-
 std::optional<SubsystemChoice> linuxMap(const QByteArray &text, const QSet<QString> &directories)
 {
     SubsystemMap map = SubsystemMap::fromMaintainers(text, directories);
@@ -67,9 +60,9 @@ std::optional<SubsystemChoice> linuxMap(const QByteArray &text, const QSet<QStri
     return choice;
 }
 
-std::optional<SubsystemChoice> freebsdMap(const QByteArray &text)
+std::optional<SubsystemChoice> freebsdMap(const QByteArray &text, const QSet<QString> &directories)
 {
-    std::optional<SubsystemMap> map = recognisedFreeBsdMaintainers(text);
+    std::optional<SubsystemMap> map = SubsystemMap::fromFreeBsdMaintainers(text, directories);
     if (!map)
         return std::nullopt;
     SubsystemChoice choice;
@@ -150,11 +143,17 @@ SubsystemChoice chooseSubsystems(const SubsystemScheme &scheme, const std::optio
             choice.warning.clear();   // auto without MAINTAINERS: directories are what was asked for
         return choice;
     }
+    // auto: the FreeBSD table header decides which parser is tried first.
+    const bool freebsdFirst = scheme.kind == Kind::FreeBsd
+                              || (scheme.kind == Kind::Auto && SubsystemMap::looksLikeFreeBsdMaintainers(*maintainers));
+    if (freebsdFirst)
+        if (auto freebsdChoice = freebsdMap(*maintainers, dirs))
+            return std::move(*freebsdChoice);
     if (scheme.kind != Kind::FreeBsd)
         if (auto linuxChoice = linuxMap(*maintainers, dirs))
             return std::move(*linuxChoice);
-    if (scheme.kind != Kind::Linux)
-        if (auto freebsdChoice = freebsdMap(*maintainers))
+    if (scheme.kind == Kind::Auto && !freebsdFirst)
+        if (auto freebsdChoice = freebsdMap(*maintainers, dirs))
             return std::move(*freebsdChoice);
     const QString expected = scheme.kind == Kind::Linux     ? QStringLiteral("a Linux-style MAINTAINERS")
                              : scheme.kind == Kind::FreeBsd ? QStringLiteral("a FreeBSD table-format MAINTAINERS")

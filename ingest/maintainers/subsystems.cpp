@@ -240,6 +240,10 @@ struct SubsystemMap::Data
         sections.append(std::move(section));
     }
 
+    // Compiles a section's F:/X:/N: fields (raw values, as written) and appends it.
+    void appendSection(const MaintainersSection &section, QList<QString> rawIncludes,
+                       QList<QString> rawExcludes, const QSet<QString> &directories);
+
     QString directoryKey(const QString &path) const
     {
         const QStringList parts = path.split(QLatin1Char('/'));
@@ -264,6 +268,46 @@ struct SubsystemMap::Data
         return QStringLiteral("(other)");
     }
 };
+
+void SubsystemMap::Data::appendSection(const MaintainersSection &section, QList<QString> rawIncludes,
+                                      QList<QString> rawExcludes, const QSet<QString> &directories)
+{
+    CompiledSection c;
+    QList<FilePattern> inc;
+    for (const auto &f : section.fields) {
+        if (f.type == QLatin1Char('F') || f.type == QLatin1Char('X')) {
+            FilePattern pattern = makeFilePattern(
+                (f.type == QLatin1Char('F') ? rawIncludes : rawExcludes).takeFirst(), directories);
+            if (!pattern.invalid.isEmpty())
+                warnings.append({f.line, QStringLiteral("%1: pattern '%2' is not a valid pattern (%3); it matches nothing")
+                                             .arg(f.type).arg(f.value, pattern.invalid)});
+            (f.type == QLatin1Char('F') ? inc : c.excludes).append(pattern);
+        }
+        else if (f.type == QLatin1Char('N')) {
+            QRegularExpression re(f.value, QRegularExpression::ExtendedPatternSyntaxOption);
+            if (!re.isValid()) {
+                warnings.append({f.line, QStringLiteral("N: pattern is not a valid regular expression: %1")
+                                             .arg(re.errorString())});
+                continue;
+            }
+            c.nameRegexes.append({re, requiredLiteral(f.value, true)});
+        }
+    }
+    const int index = int(sections.size());
+    for (int p = 0; p < inc.size(); ++p)
+        buckets[bucketOf(inc.at(p).literalPrefix)].append({index, p});
+    if (!c.nameRegexes.isEmpty())
+        sectionsWithNameRegex.append(index);
+    includes.append(inc);
+    compiled.append(c);
+    if (indexByName.contains(section.name))
+        warnings.append({section.line, QStringLiteral("duplicate section heading '%1' (first at line %2)")
+                                           .arg(section.name)
+                                           .arg(sections.at(indexByName.value(section.name)).line)});
+    if (!indexByName.contains(section.name))
+        indexByName.insert(section.name, index);
+    sections.append(section);
+}
 
 QStringList MaintainersSection::values(QChar type) const
 {
@@ -356,44 +400,9 @@ SubsystemMap SubsystemMap::fromMaintainers(const QByteArray &text, const QSet<QS
     auto flush = [&]() {
         if (!inSection)
             return;
-        CompiledSection c;
-        QList<FilePattern> inc;
-        for (const auto &f : current.fields) {
-            if (f.type == QLatin1Char('F') || f.type == QLatin1Char('X')) {
-                FilePattern pattern = makeFilePattern(
-                    (f.type == QLatin1Char('F') ? rawIncludes : rawExcludes).takeFirst(), directories);
-                if (!pattern.invalid.isEmpty())
-                    d.warnings.append({f.line, QStringLiteral("%1: pattern '%2' is not a valid pattern (%3); it matches nothing")
-                                                   .arg(f.type).arg(f.value, pattern.invalid)});
-                (f.type == QLatin1Char('F') ? inc : c.excludes).append(pattern);
-            }
-            else if (f.type == QLatin1Char('N')) {
-                QRegularExpression re(f.value, QRegularExpression::ExtendedPatternSyntaxOption);
-                if (!re.isValid()) {
-                    d.warnings.append({f.line, QStringLiteral("N: pattern is not a valid regular expression: %1")
-                                                   .arg(re.errorString())});
-                    continue;
-                }
-                c.nameRegexes.append({re, requiredLiteral(f.value, true)});
-            }
-        }
+        d.appendSection(current, rawIncludes, rawExcludes, directories);
         rawIncludes.clear();
         rawExcludes.clear();
-        const int index = int(d.sections.size());
-        for (int p = 0; p < inc.size(); ++p)
-            d.buckets[bucketOf(inc.at(p).literalPrefix)].append({index, p});
-        if (!c.nameRegexes.isEmpty())
-            d.sectionsWithNameRegex.append(index);
-        d.includes.append(inc);
-        d.compiled.append(c);
-        if (d.indexByName.contains(current.name))
-            d.warnings.append({current.line, QStringLiteral("duplicate section heading '%1' (first at line %2)")
-                                                 .arg(current.name)
-                                                 .arg(d.sections.at(d.indexByName.value(current.name)).line)});
-        const QString name = current.name;
-        if (!d.indexByName.contains(name))
-            d.indexByName.insert(name, index);
-        d.sections.append(current);
         current = MaintainersSection();
         inSection = false;
     };
@@ -457,6 +466,25 @@ SubsystemMap SubsystemMap::fromMaintainers(const QByteArray &text, const QSet<QS
     flush();
     if (!pendingHeading.isEmpty())
         d.warnings.append({pendingLine, QStringLiteral("section heading '%1' has no fields").arg(pendingHeading)});
+    return map;
+}
+
+SubsystemMap SubsystemMap::fromSections(const QList<MaintainersSection> &sections,
+                                       const QList<MaintainersWarning> &warnings,
+                                       const QSet<QString> &directories)
+{
+    SubsystemMap map;
+    map.d->warnings = warnings;
+    for (const MaintainersSection &s : sections) {
+        QList<QString> inc, exc;
+        for (const auto &f : s.fields) {
+            if (f.type == QLatin1Char('F'))
+                inc.append(f.value);
+            else if (f.type == QLatin1Char('X'))
+                exc.append(f.value);
+        }
+        map.d->appendSection(s, inc, exc, directories);
+    }
     return map;
 }
 

@@ -21,6 +21,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace kl {
 
@@ -79,6 +80,20 @@ public:
     // belong to "(other)". Roots that match no directory are listed by unmatchedRoots().
     static SubsystemMap fromDirectoryRoots(const QStringList &paths, const QStringList &roots, int depth);
     QStringList unmatchedRoots() const;
+    // Parses FreeBSD's table-format MAINTAINERS ("subsystem<TAB>login<TAB>notes" rows under a
+    // "subsystem login notes" header and a line of dashes; freebsd_maintainers.cpp, rules in
+    // docs/coverage.md). std::nullopt when the text is not in that format, so the caller can
+    // fall back to another scheme. `directories` resolve rows that name an area ("net80211",
+    // "ath(4)") to the tree's directories; without them such rows keep no paths.
+    static std::optional<SubsystemMap> fromFreeBsdMaintainers(const QByteArray &text,
+                                                              const QSet<QString> &directories = {});
+    // Cheap test of the table header, for "auto" scheme detection.
+    static bool looksLikeFreeBsdMaintainers(const QByteArray &text);
+    // Builds a map from ready sections whose F:/X:/N: fields hold get_maintainer.pl-style
+    // patterns (used by the parsers of other MAINTAINERS formats); `warnings` are kept as given.
+    static SubsystemMap fromSections(const QList<MaintainersSection> &sections,
+                                     const QList<MaintainersWarning> &warnings,
+                                     const QSet<QString> &directories = {});
 
     bool isDirectoryBased() const;
     int directoryDepth() const;
