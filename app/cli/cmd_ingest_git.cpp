@@ -56,7 +56,7 @@ int ingestGit(Context &ctx, const QStringList &args)
     // The per-source settings have no parser default: a flag not given keeps the stored value.
     const QCommandLineOption tags(QStringLiteral("tags"), QStringLiteral("release tag pattern (default v*; kept for the source)"), QStringLiteral("PATTERN"));
     const QCommandLineOption rc(QStringLiteral("rc"), QStringLiteral("count -rc tags as releases too"));
-    const QCommandLineOption languagesFile(QStringLiteral("languages"), QStringLiteral("language definitions file replacing the built-in one, or builtin (kept for the source)"), QStringLiteral("FILE"));
+    const QCommandLineOption languagesFile(QStringLiteral("languages"), QStringLiteral("language definitions: a file replacing the built-in ones, netbsd (shipped with KernelLens), or builtin (kept for the source)"), QStringLiteral("FILE"));
     const QCommandLineOption second(QStringLiteral("second-language"), QStringLiteral("the second language (default Rust; kept for the source)"), QStringLiteral("NAME"));
     const QCommandLineOption subsystems(QStringLiteral("subsystems"), QStringLiteral("subsystem scheme: auto (default), linux, freebsd or dirs:ROOT[,ROOT...][:DEPTH] (kept for the source)"), QStringLiteral("SCHEME"));
     const QCommandLineOption bindingModel(QStringLiteral("binding-model"), QStringLiteral("binding model: linux (default), crate or scripting (kept for the source)"), QStringLiteral("MODEL"));

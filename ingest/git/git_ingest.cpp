@@ -1163,6 +1163,9 @@ Result<QByteArray> languageDefinitions(Store &store, qint64 sourceId, const GitI
     if (!requested.languagesFile.isEmpty() || file.isEmpty()) {
         if (file.isEmpty())
             return LanguageMap::builtinText().toUtf8();
+        // A shipped definition by name ("netbsd"), unless a file of that name is at hand.
+        if (const QString named = LanguageMap::namedText(file); !named.isEmpty() && !QFileInfo::exists(file))
+            return named.toUtf8();
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly))
             return Status::error(QStringLiteral("language definitions %1: %2").arg(file, f.errorString()));
