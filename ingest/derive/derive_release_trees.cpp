@@ -7,6 +7,7 @@
 #include "derivation.h"
 
 #include <kernellens/ingest/release_inventory.h>
+#include <kernellens/index/store.h>
 
 #include <QDir>
 #include <QFileInfo>
@@ -35,6 +36,23 @@ Result<QList<GitSource>> gitSources(Store &store)
     return sources;
 }
 
+// A source whose settings changed since its inventory (scheme, binding model, language) is
+// analysed again from its first release.
+Status analyzeSource(Store &store, const GitSource &source, const JobContext &ctx)
+{
+    auto options = ingest::inventoryOptions(store, source.id);
+    if (!options)
+        return options.status();
+    const QString key = ingest::inventorySettingsKey(*options);
+    auto previous = store.watermark(source.id, QStringLiteral("inventory:settings"));
+    if (!previous)
+        return previous.status();
+    if (!previous->isEmpty() && *previous != key)
+        KL_TRY(ingest::forgetReleaseTrees(store, source.id));
+    KL_TRY(store.setWatermark(source.id, QStringLiteral("inventory:settings"), key));
+    return ingest::analyzeReleaseTrees(store, source.id, source.repository, ctx, *options);
+}
+
 class ReleaseTreesDerivation final : public Derivation
 {
 public:
@@ -54,7 +72,14 @@ public:
             "(SELECT source_id, count(*) AS n, max(id) AS top FROM releases GROUP BY source_id ORDER BY source_id)"));
         if (!v)
             return v.status();
-        return v->toString();
+        // The settings the inventory depends on (not subsystem_scheme_used, which it writes).
+        auto settings = store.db().scalar(QStringLiteral(
+            "SELECT ifnull(group_concat(source_id || '=' || name || '=' || value, ','), '') FROM "
+            "(SELECT * FROM source_settings WHERE name IN ('subsystem_scheme', 'binding_model', 'binding_tree', "
+            "'second_language') ORDER BY source_id, name)"));
+        if (!settings)
+            return settings.status();
+        return QString(v->toString() + QLatin1Char('|') + settings->toString());
     }
 
     Result<DerivationRun> run(Store &store, const DeriveOptions &, const JobContext &ctx) override
@@ -68,7 +93,7 @@ public:
                 run.warnings[QStringLiteral("repository-missing")] += 1;
                 continue; // a repository moved away since its ingest: its stored facts stay
             }
-            Status s = ingest::analyzeReleaseTrees(store, source.id, source.repository, ctx);
+            Status s = analyzeSource(store, source, ctx);
             if (s.isCancelled())
                 return s;
             if (!s.isOk())

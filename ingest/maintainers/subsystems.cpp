@@ -225,6 +225,9 @@ struct SubsystemMap::Data
     QHash<QString, int> indexByName;
     bool directoryBased = false;
     int depth = 0;
+    bool rooted = false;           // directory-root scheme (dirs:ROOT,...:DEPTH)
+    QSet<QString> roots;           // the directories its roots matched
+    QStringList unmatchedRoots;
 
     QList<CompiledSection> compiled;
     QList<QList<FilePattern>> includes;              // per section, F: patterns
@@ -244,10 +247,25 @@ struct SubsystemMap::Data
     QString directoryKey(const QString &path) const
     {
         const QStringList parts = path.split(QLatin1Char('/'));
+        if (rooted)
+            return rootedKey(parts);
         if (parts.size() <= 1)
             return QStringLiteral("(top)");
         const int keep = std::min<int>(depth, int(parts.size()) - 1);
         return QStringList(parts.mid(0, keep)).join(QLatin1Char('/'));
+    }
+
+    // The deepest ancestor that is a root wins ("sys/dev/*" before "sys/*" for sys/dev/pci/x.c).
+    QString rootedKey(const QStringList &parts) const
+    {
+        const int directories = int(parts.size()) - 1;
+        for (int n = directories; n >= 1; --n) {
+            if (!roots.contains(QStringList(parts.mid(0, n)).join(QLatin1Char('/'))))
+                continue;
+            const int keep = std::min(n + depth - 1, directories);
+            return QStringList(parts.mid(0, keep)).join(QLatin1Char('/'));
+        }
+        return QStringLiteral("(other)");
     }
 };
 
@@ -472,7 +490,11 @@ SubsystemMap SubsystemMap::fromSections(const QList<MaintainersSection> &section
 
 SubsystemMap SubsystemMap::fromDirectories(const QStringList &paths, int depth)
 {
-    SubsystemMap map;
+    return fromDirectoriesWith(SubsystemMap(), paths, depth);
+}
+
+SubsystemMap SubsystemMap::fromDirectoriesWith(SubsystemMap map, const QStringList &paths, int depth)
+{
     Data &d = *map.d;
     d.directoryBased = true;
     d.depth = std::max(1, depth);
@@ -488,6 +510,36 @@ SubsystemMap SubsystemMap::fromDirectories(const QStringList &paths, int depth)
     }
     return map;
 }
+
+SubsystemMap SubsystemMap::fromDirectoryRoots(const QStringList &paths, const QStringList &roots, int depth)
+{
+    QSet<QString> directories;
+    for (const QString &p : paths)
+        for (qsizetype slash = p.indexOf(QLatin1Char('/')); slash > 0; slash = p.indexOf(QLatin1Char('/'), slash + 1))
+            directories.insert(p.left(slash));
+    SubsystemMap map;
+    Data &d = *map.d;
+    d.depth = std::max(1, depth);
+    for (QString root : roots) {
+        while (root.endsWith(QLatin1Char('/')))
+            root.chop(1);
+        // Qt's wildcard conversion keeps '*' and '?' inside one path component.
+        const QRegularExpression glob(QRegularExpression::wildcardToRegularExpression(root));
+        bool matched = false;
+        for (const QString &dir : std::as_const(directories)) {
+            if (glob.match(dir).hasMatch()) {
+                d.roots.insert(dir);
+                matched = true;
+            }
+        }
+        if (!matched)
+            d.unmatchedRoots.append(root);
+    }
+    d.rooted = true;   // even when no root matched: every path is then "(other)"
+    return fromDirectoriesWith(std::move(map), paths, depth);
+}
+
+QStringList SubsystemMap::unmatchedRoots() const { return d->unmatchedRoots; }
 
 bool SubsystemMap::isDirectoryBased() const { return d->directoryBased; }
 int SubsystemMap::directoryDepth() const { return d->depth; }

@@ -2,6 +2,7 @@
 
 #include <kernellens/index/store.h>
 
+#include "coverage_scripting.h"
 #include "src/primary_source.h"
 
 #include <QHash>
@@ -536,6 +537,11 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
     }
     bar.series.append(bcSeries);
     section.charts.append(bar);
+    auto model = bindingModelOfRelease(store, snap->release.id);
+    if (!model)
+        return model.status();
+    if (*model == QLatin1String("scripting"))
+        presentAsScripting(section, snap->release.hasSecondLanguage, snap->release.tag);
     return section;
 }
 
