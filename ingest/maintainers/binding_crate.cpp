@@ -19,9 +19,10 @@ QStringList sortedUnique(QStringList list)
     return list;
 }
 
-// Removes comments and the contents of string and character literals, keeping newlines so line
-// structure survives, and joins backslash-continued lines.
-QString stripComments(const QByteArray &raw)
+// Removes comments and (unless `keepStrings`, for #include "x.h") the contents of string and
+// character literals, keeping newlines so line structure survives, and joins backslash-continued
+// lines.
+QString stripComments(const QByteArray &raw, bool keepStrings = false)
 {
     const QString text = QString::fromUtf8(raw);
     QString out;
@@ -40,7 +41,7 @@ QString stripComments(const QByteArray &raw)
         } else if (c == QLatin1Char('/') && i + 1 < n && text.at(i + 1) == QLatin1Char('/')) {
             while (i + 1 < n && text.at(i + 1) != QLatin1Char('\n'))
                 ++i;
-        } else if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
+        } else if (!keepStrings && (c == QLatin1Char('"') || c == QLatin1Char('\''))) {
             out += c;
             int j = i + 1;
             while (j < n && text.at(j) != c && text.at(j) != QLatin1Char('\n')) {
@@ -115,7 +116,7 @@ QList<BoundInclude> scanBoundIncludes(const QByteArray &text)
     static const QRegularExpression include(QStringLiteral("^([<\"])([^>\"]+)[>\"]"));
     QList<BoundInclude> out;
     QStringList stack;
-    const QStringList lines = stripComments(text).split(QLatin1Char('\n'));
+    const QStringList lines = stripComments(text, true).split(QLatin1Char('\n'));
     for (const QString &line : lines) {
         const auto m = directive.match(line);
         if (!m.hasMatch())

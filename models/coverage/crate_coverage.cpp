@@ -7,6 +7,7 @@
 #include <QMap>
 
 #include <algorithm>
+#include <optional>
 #include <cmath>
 
 namespace kl::models {
@@ -312,6 +313,31 @@ Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId)
     section.tables.append(people);
     section.charts = {trendChart, churnChart};
     return section;
+}
+
+Result<report::Section> withCrateSections(Store &store, Result<report::Section> releaseSection)
+{
+    auto crates = crateSources(store);
+    if (!crates)
+        return crates.status();
+    if (crates->isEmpty())
+        return releaseSection;
+    std::optional<report::Section> merged;
+    if (releaseSection)
+        merged = *releaseSection;
+    for (qint64 id : std::as_const(*crates)) {
+        auto crate = crateCoverageSection(store, id);
+        if (!crate)
+            return crate.status();
+        if (!merged) {
+            merged = *crate;
+            continue;
+        }
+        merged->method += QStringLiteral(" ") + crate->title + QStringLiteral(": ") + crate->method;
+        merged->tables += crate->tables;
+        merged->charts += crate->charts;
+    }
+    return *merged;
 }
 
 } // namespace kl::models
