@@ -86,6 +86,7 @@ public:
         if (!repo)
             return repo.status();
         m_repo = std::move(*repo);
+        m_location = location;
         auto head = headCommit(m_repo.get(), location);
         if (!head)
             return head.status();
@@ -115,6 +116,7 @@ public:
     }
 
     QString oid() const { return m_oid; }
+    QString location() const { return m_location; }
     QString scheme() const { return m_scheme; }
     QString resolve(const QString &include) const { return coverage::resolveKernelHeader(include, m_paths); }
 
@@ -167,6 +169,7 @@ private:
     }
 
     git::Repository m_repo;
+    QString m_location;
     QString m_oid;
     QString m_scheme = QStringLiteral("dirs");
     QHash<QString, git_oid> m_files;
@@ -244,7 +247,7 @@ public:
         m_headOid = git::oidToString(*git_commit_id(head->get()));
         KL_TRY(checkBindingsHeader(head->get(), location));
         KL_TRY(walkHistory(location));
-        return store(location);
+        return store();
     }
 
 private:
@@ -453,7 +456,7 @@ private:
         return Status::ok();
     }
 
-    Status store(const QString &location)
+    Status store()
     {
         Database &db = m_store.db();
         Transaction tx(db);
@@ -481,7 +484,7 @@ private:
             "analysed_at) VALUES (?,?,?,?,?,?,?)"));
         if (!run)
             return run.status();
-        run->bind(1, m_sourceId).bind(2, m_headOid).bind(3, location).bind(4, m_tree.oid()).bind(5, m_tree.scheme())
+        run->bind(1, m_sourceId).bind(2, m_headOid).bind(3, m_tree.location()).bind(4, m_tree.oid()).bind(5, m_tree.scheme())
             .bind(6, m_timer.elapsed()).bind(7, QDateTime::currentSecsSinceEpoch());
         KL_TRY(run->exec());
         return tx.commit();

@@ -322,9 +322,9 @@ Result<report::Section> withCrateSections(Store &store, Result<report::Section> 
         return crates.status();
     if (crates->isEmpty())
         return releaseSection;
+    // A store with a binding crate is about the crate: its tables and charts come first (the
+    // GUI opens the first of each), the release tables of the C tree after them.
     std::optional<report::Section> merged;
-    if (releaseSection)
-        merged = *releaseSection;
     for (qint64 id : std::as_const(*crates)) {
         auto crate = crateCoverageSection(store, id);
         if (!crate)
@@ -336,6 +336,11 @@ Result<report::Section> withCrateSections(Store &store, Result<report::Section> 
         merged->method += QStringLiteral(" ") + crate->title + QStringLiteral(": ") + crate->method;
         merged->tables += crate->tables;
         merged->charts += crate->charts;
+    }
+    if (releaseSection) {
+        merged->method += QStringLiteral(" ") + releaseSection->title + QStringLiteral(": ") + releaseSection->method;
+        merged->tables += releaseSection->tables;
+        merged->charts += releaseSection->charts;
     }
     return *merged;
 }

@@ -80,6 +80,8 @@ void TestBindingCrateKpi::freebsdSubsystemsFromRealMaintainers()
     auto scheme = store->db().scalar(QStringLiteral("SELECT subsystem_scheme FROM crate_runs WHERE source_id = ?"), {m_source});
     QVERIFY(scheme);
     QCOMPARE(scheme->toString(), QStringLiteral("freebsd"));
+    QCOMPARE(store->db().scalar(QStringLiteral("SELECT tree_location FROM crate_runs WHERE source_id = ?"), {m_source})->toString(),
+             m_tree.path());
 }
 
 void TestBindingCrateKpi::coveragePerSubsystemAtLatestCommit()

@@ -52,8 +52,8 @@ Result<AuthorConcentration> authorConcentration(Store &store, qint64 sourceId);
 // coverage.crate.trend and coverage.crate.churn.
 Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId);
 
-// The release coverage section with every crate's tables and charts appended (ids unchanged);
-// with crates but no analysed release, the crates' section alone.
+// With binding crates: the crates' tables and charts first, then the release coverage's (ids
+// unchanged; without an analysed release, the crates' alone). Without crates: releaseSection.
 Result<report::Section> withCrateSections(Store &store, Result<report::Section> releaseSection);
 
 } // namespace kl::models
