@@ -138,7 +138,8 @@ public:
         if (header.isEmpty() || seen->contains(header))
             return;
         seen->insert(header);
-        const Facts &facts = factsOf(header);
+        // A copy: the recursion below inserts into m_facts, which may move its elements.
+        const Facts facts = factsOf(header);
         for (const QString &fn : facts.functions)
             if (!out->contains(fn))
                 out->insert(fn, header);
@@ -377,7 +378,8 @@ private:
                 if (!functionOf(it.key(), *bindings).isEmpty())
                     ++f.referencedFunctions;
         }
-        m_latest.bindings = bindings;
+        if (bindings)
+            m_latest.bindings = *bindings;
         m_latest.referencedBy = referencedBy;
         return f;
     }
@@ -393,7 +395,8 @@ private:
 
     Status storeLatest(Statement &item)
     {
-        if (const BindingsFacts *b = m_latest.bindings) {
+        if (m_latest.bindings) {
+            const BindingsFacts *b = &*m_latest.bindings;
             QSet<QString> declaredHeaders;
             for (const auto &inc : b->includes) {
                 const QString path = inc.generated ? QString() : m_tree.resolve(inc.header);
@@ -492,7 +495,7 @@ private:
 
     struct Latest
     {
-        const BindingsFacts *bindings = nullptr;
+        std::optional<BindingsFacts> bindings; // a copy: m_bindings may move its elements
         QHash<QString, QStringList> referencedBy;
         QList<QPair<QString, QString>> modules;
         QStringList drivers;

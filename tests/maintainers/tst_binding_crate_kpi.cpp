@@ -27,6 +27,7 @@ private Q_SLOTS:
     void authorConcentration();
     void reportSection();
     void rerunReplaces();
+    void cliIngestAndCoverage();
 
 private:
     QTemporaryDir m_dir;
@@ -227,6 +228,36 @@ void TestBindingCrateKpi::rerunReplaces()
     QVERIFY(!bad.isOk());
     QVERIFY2(bad.message().contains(QStringLiteral("no bindings.h at the root")), qPrintable(bad.message()));
     QCOMPARE(store->db().scalar(QStringLiteral("SELECT count(*) FROM crate_commits WHERE source_id = ?"), {m_source})->toInt(), 437);
+}
+
+// The user's path: ingest the tree and the crate with the CLI (settings stored with the crate
+// source, the derive stage runs the crate model), then `coverage --json` and `report`.
+void TestBindingCrateKpi::cliIngestAndCoverage()
+{
+    const QString db = m_dir.path() + QStringLiteral("/cli-store");
+    auto cli = [&](const QStringList &args, QByteArray *out = nullptr) {
+        QProcess p;
+        p.start(QStringLiteral(KERNELLENS_CLI), QStringList{QStringLiteral("--db"), db} + args);
+        p.waitForFinished(240000);
+        if (out)
+            *out = p.readAllStandardOutput();
+        if (p.exitCode() != 0)
+            qWarning("%s", p.readAllStandardError().constData());
+        return p.exitCode();
+    };
+    m_tree.tag(QStringLiteral("release/15.0.0"));
+    QCOMPARE(cli({QStringLiteral("--quiet"), QStringLiteral("ingest"), QStringLiteral("git"), m_tree.path(),
+                  QStringLiteral("--tags"), QStringLiteral("release/*"), QStringLiteral("--subsystems"), QStringLiteral("freebsd")}), 0);
+    QCOMPARE(cli({QStringLiteral("--quiet"), QStringLiteral("ingest"), QStringLiteral("git"), m_crate,
+                  QStringLiteral("--binding-model"), QStringLiteral("crate"), QStringLiteral("--binding-tree"), m_tree.path()}), 0);
+    QByteArray json;
+    QCOMPARE(cli({QStringLiteral("--json"), QStringLiteral("coverage")}, &json), 0);
+    QVERIFY2(json.contains("\"coverage.crate.subsystems\""), json.left(400).constData());
+    QVERIFY(json.contains("\"coverage.crate.authors\""));
+    QVERIFY(json.contains("\"sys/sys\""));
+    QByteArray text;
+    QCOMPARE(cli({QStringLiteral("coverage")}, &text), 0);
+    QVERIFY(text.contains("Top 1: 100.0 % of commits, 100.0 % of lines"));
 }
 
 QTEST_GUILESS_MAIN(TestBindingCrateKpi)
