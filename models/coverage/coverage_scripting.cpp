@@ -44,6 +44,13 @@ void presentAsScripting(report::Section &section, bool hasBindings, const QStrin
         {QStringLiteral("referenced_from"), QStringLiteral("Wrapped (from)")},
         {QStringLiteral("referenced_to"), QStringLiteral("Wrapped (to)")},
     };
+    static const QHash<QString, QString> kindNames = {
+        {QStringLiteral("helper"), QStringLiteral("exposed function")},
+        {QStringLiteral("module"), QStringLiteral("Lua module")},
+        {QStringLiteral("driver"), QStringLiteral("Lua script")},
+        {QStringLiteral("referenced-export"), QStringLiteral("wrapped kernel function")},
+        {QStringLiteral("export"), QStringLiteral("kernel function")},
+    };
     section.title = QStringLiteral("Kernel Lua bindings at %1").arg(tag);
     section.method = QStringLiteral(
         "In-kernel scripting model (NetBSD Lua). Exposed functions are the C functions a Lua binding module "
@@ -60,6 +67,10 @@ void presentAsScripting(report::Section &section, bool hasBindings, const QStrin
         for (report::Column &column : table.columns)
             if (auto it = titles.constFind(column.key); it != titles.cend())
                 column.title = *it;
+        if (const int kind = table.columnIndex(QStringLiteral("kind")); kind >= 0)
+            for (QVariantList &row : table.rows)
+                if (auto it = kindNames.constFind(row.value(kind).toString()); kind < row.size() && it != kindNames.cend())
+                    row[kind] = *it;
         if (!hasBindings && table.id == QLatin1String("coverage.subsystems"))
             table.note = QStringLiteral("%1 has no Lua binding module: coverage is 0 everywhere.").arg(tag);
     }
