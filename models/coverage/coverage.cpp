@@ -1,4 +1,5 @@
 #include <kernellens/models/coverage.h>
+#include <kernellens/models/crate_coverage.h>
 
 #include <kernellens/index/store.h>
 
@@ -341,7 +342,9 @@ Result<QList<CoverageSnapshot>> coverageTrend(Store &store)
     return out;
 }
 
-Result<report::Section> coverageSection(Store &store, const Filter &filter)
+namespace {
+
+Result<report::Section> releaseCoverageSection(Store &store, const Filter &filter)
 {
     using report::Column;
     auto snap = coverageSnapshot(store, filter.release);
@@ -543,6 +546,15 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
     if (*model == QLatin1String("scripting"))
         presentAsScripting(section, snap->release.hasSecondLanguage, snap->release.tag);
     return section;
+}
+
+} // namespace
+
+// Binding crates (crate_coverage.cpp) add their tables to the release coverage, so the GUI, the
+// report and the CLI show them in the one coverage section.
+Result<report::Section> coverageSection(Store &store, const Filter &filter)
+{
+    return withCrateSections(store, releaseCoverageSection(store, filter));
 }
 
 } // namespace kl::models
