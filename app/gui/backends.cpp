@@ -233,8 +233,16 @@ Result<report::Table> coverageDrillDown(Store &store, const QString &release, co
                      {QStringLiteral("name"), QStringLiteral("Name"), Column::Kind::Text},
                      {QStringLiteral("path"), QStringLiteral("Path"), Column::Kind::Text},
                      {QStringLiteral("detail"), QStringLiteral("Detail"), Column::Kind::Text}};
-    for (const models::CoverageItem &item : *items)
-        table.rows.append({item.kind, item.name, item.path, item.detail});
+    QHash<QString, QString> kindTitles;   // a handful of kinds; Lua bindings read as such
+    for (const models::CoverageItem &item : *items) {
+        if (!kindTitles.contains(item.kind)) {
+            auto title = models::coverageItemKindTitle(store, release, item.kind);
+            if (!title)
+                return title.status();
+            kindTitles.insert(item.kind, *title);
+        }
+        table.rows.append({kindTitles.value(item.kind), item.name, item.path, item.detail});
+    }
     if (table.rows.isEmpty())
         table.note = QStringLiteral("Nothing of %1 is reachable from the second language at this release.").arg(subsystem);
     return table;

@@ -18,6 +18,18 @@ Result<QString> bindingModelOfRelease(Store &store, qint64 releaseId)
 
 namespace {
 
+const QHash<QString, QString> &kindNames()
+{
+    static const QHash<QString, QString> names = {
+        {QStringLiteral("helper"), QStringLiteral("exposed function")},
+        {QStringLiteral("module"), QStringLiteral("Lua module")},
+        {QStringLiteral("driver"), QStringLiteral("Lua script")},
+        {QStringLiteral("referenced-export"), QStringLiteral("wrapped kernel function")},
+        {QStringLiteral("export"), QStringLiteral("kernel function")},
+    };
+    return names;
+}
+
 void dropColumns(report::Table &table, const QStringList &ids)
 {
     for (qsizetype c = table.columns.size() - 1; c >= 0; --c) {
@@ -32,6 +44,11 @@ void dropColumns(report::Table &table, const QStringList &ids)
 
 } // namespace
 
+QString scriptingKindTitle(const QString &kind)
+{
+    return kindNames().value(kind, kind);
+}
+
 void presentAsScripting(report::Section &section, bool hasBindings, const QString &tag)
 {
     static const QHash<QString, QString> titles = {
@@ -43,13 +60,6 @@ void presentAsScripting(report::Section &section, bool hasBindings, const QStrin
         {QStringLiteral("drivers"), QStringLiteral("Lua scripts")},
         {QStringLiteral("referenced_from"), QStringLiteral("Wrapped (from)")},
         {QStringLiteral("referenced_to"), QStringLiteral("Wrapped (to)")},
-    };
-    static const QHash<QString, QString> kindNames = {
-        {QStringLiteral("helper"), QStringLiteral("exposed function")},
-        {QStringLiteral("module"), QStringLiteral("Lua module")},
-        {QStringLiteral("driver"), QStringLiteral("Lua script")},
-        {QStringLiteral("referenced-export"), QStringLiteral("wrapped kernel function")},
-        {QStringLiteral("export"), QStringLiteral("kernel function")},
     };
     section.title = QStringLiteral("Kernel Lua bindings at %1").arg(tag);
     section.method = QStringLiteral(
@@ -69,8 +79,8 @@ void presentAsScripting(report::Section &section, bool hasBindings, const QStrin
                 column.title = *it;
         if (const int kind = table.columnIndex(QStringLiteral("kind")); kind >= 0)
             for (QVariantList &row : table.rows)
-                if (auto it = kindNames.constFind(row.value(kind).toString()); kind < row.size() && it != kindNames.cend())
-                    row[kind] = *it;
+                if (kind < row.size())
+                    row[kind] = scriptingKindTitle(row.at(kind).toString());
         if (!hasBindings && table.id == QLatin1String("coverage.subsystems"))
             table.note = QStringLiteral("%1 has no Lua binding module: coverage is 0 everywhere.").arg(tag);
     }
