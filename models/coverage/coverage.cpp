@@ -198,6 +198,17 @@ Result<CoverageSnapshot> coverageSnapshot(Store &store, const QString &tag)
     return snapshotOf(store, *release);
 }
 
+Result<QString> coverageItemKindTitle(Store &store, const QString &tag, const QString &kind)
+{
+    auto release = findRelease(store, tag);
+    if (!release)
+        return release.status();
+    auto model = bindingModelOfRelease(store, release->id);
+    if (!model)
+        return model.status();
+    return *model == QLatin1String("scripting") ? scriptingKindTitle(kind) : kind;
+}
+
 Result<QList<CoverageItem>> coverageItems(Store &store, const QString &tag, const QString &subsystem,
                                           const QString &kind)
 {

@@ -18,6 +18,18 @@ Result<QString> bindingModelOfRelease(Store &store, qint64 releaseId)
 
 namespace {
 
+const QHash<QString, QString> &kindNames()
+{
+    static const QHash<QString, QString> names = {
+        {QStringLiteral("helper"), QStringLiteral("exposed function")},
+        {QStringLiteral("module"), QStringLiteral("Lua module")},
+        {QStringLiteral("driver"), QStringLiteral("Lua script")},
+        {QStringLiteral("referenced-export"), QStringLiteral("wrapped kernel function")},
+        {QStringLiteral("export"), QStringLiteral("kernel function")},
+    };
+    return names;
+}
+
 void dropColumns(report::Table &table, const QStringList &ids)
 {
     for (qsizetype c = table.columns.size() - 1; c >= 0; --c) {
@@ -31,6 +43,11 @@ void dropColumns(report::Table &table, const QStringList &ids)
 }
 
 } // namespace
+
+QString scriptingKindTitle(const QString &kind)
+{
+    return kindNames().value(kind, kind);
+}
 
 void presentAsScripting(report::Section &section, bool hasBindings, const QString &tag)
 {
@@ -60,6 +77,10 @@ void presentAsScripting(report::Section &section, bool hasBindings, const QStrin
         for (report::Column &column : table.columns)
             if (auto it = titles.constFind(column.key); it != titles.cend())
                 column.title = *it;
+        if (const int kind = table.columnIndex(QStringLiteral("kind")); kind >= 0)
+            for (QVariantList &row : table.rows)
+                if (kind < row.size())
+                    row[kind] = scriptingKindTitle(row.at(kind).toString());
         if (!hasBindings && table.id == QLatin1String("coverage.subsystems"))
             table.note = QStringLiteral("%1 has no Lua binding module: coverage is 0 everywhere.").arg(tag);
     }

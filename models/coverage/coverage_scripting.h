@@ -15,6 +15,9 @@ namespace kl::models {
 // The binding model stored with the source of `releaseId` ("linux" when none is stored).
 Result<QString> bindingModelOfRelease(Store &store, qint64 releaseId);
 
+// "exposed function" for helper, "Lua script" for driver...; other kinds unchanged.
+QString scriptingKindTitle(const QString &kind);
+
 // Renames columns, chart and method text, and drops the columns that have no meaning without
 // Rust (bound/public headers, [RUST] sections).
 void presentAsScripting(report::Section &section, bool hasBindings, const QString &tag);

@@ -2,6 +2,7 @@
 // does not give them, changes reported, and the language options reaching the analyses.
 
 #include <kernellens/index/store.h>
+#include <kernellens/ingest/derive.h>
 #include <kernellens/ingest/git_ingest.h>
 #include <kernellens/ingest/source_settings.h>
 #include <kernellens/models/adoption.h>
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void changeIsReported();
     void languagesFileKeptWhenGone();
     void badSettingStoresNothing();
+    void secondLanguageReachesCoverage();
 };
 
 void TestSourceSettings::defaultsOnFirstRun()
@@ -176,6 +178,36 @@ void TestSourceSettings::badSettingStoresNothing()
     auto kept = store->setting(first->sourceId, ingest::setting::secondLanguage());
     QVERIFY(kept);
     QCOMPARE(*kept, QStringLiteral("Lua"));
+}
+
+// Before, the inventory always looked for .rs files and rust/: the stored second language now
+// decides (suffix from its definition line, its own directory).
+void TestSourceSettings::secondLanguageReachesCoverage()
+{
+    Scratch repo;
+    repo.write(QStringLiteral("lua/core.lua"), lines(5, "local"));
+    repo.write(QStringLiteral("drivers/gpio/gpio.lua"), lines(3, "local"));
+    repo.write(QStringLiteral("drivers/gpio/gpio.rs"), lines(3, "fn"));
+    repo.write(QStringLiteral("drivers/gpio/gpio.c"), lines(8, "int"));
+    repo.commit(QStringLiteral("tree"));
+    repo.tag(QStringLiteral("v1.0"));
+    QTemporaryDir dir;
+    auto store = Store::open(dir.filePath(QStringLiteral("s")), Store::Mode::ReadWrite);
+    QVERIFY(store);
+    ingest::GitIngestOptions lua;
+    lua.secondLanguage = QStringLiteral("Lua");
+    auto s = ingestInto(*store, repo.path(), lua);
+    QVERIFY2(s, qPrintable(s.errorMessage()));
+    derive::DeriveOptions only;
+    only.only = QStringList{QStringLiteral("release-trees")};
+    auto d = derive::runDerivations(*store, only, JobContext{});
+    QVERIFY2(d, qPrintable(d.errorMessage()));
+    auto has = store->db().scalar(QStringLiteral("SELECT has_second_language FROM maint_releases"));
+    QVERIFY(has);
+    QCOMPARE(has->toInt(), 1);   // lua/ exists; there is no rust/
+    auto drivers = store->db().scalar(QStringLiteral("SELECT group_concat(name) FROM cov_items WHERE kind = 'driver'"));
+    QVERIFY(drivers);
+    QCOMPARE(drivers->toString(), QStringLiteral("drivers/gpio/gpio.lua"));   // not gpio.rs
 }
 
 QTEST_GUILESS_MAIN(TestSourceSettings)
