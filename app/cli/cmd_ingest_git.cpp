@@ -6,14 +6,19 @@
 
 #include <kernellens/ingest/git_ingest.h>
 
+#include <kernellens/ingest/source_settings.h>
+
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace kl::cli {
 
 namespace {
 
-void printGitSummary(Context &ctx, const ingest::GitIngestSummary &s, const ingest::GitIngestOptions &options)
+void printGitSummary(Context &ctx, const ingest::GitIngestSummary &s)
 {
+    for (const QString &change : s.settingChanges)
+        ctx.out << report::visibleText(change) << '\n';
     ctx.out << "ingested " << report::visibleText(s.repositoryPath) << ": " << s.commitsAdded << " new commits ("
             << s.mergesAdded << " merges, " << s.fileChangesAdded << " file changes), "
             << s.commitsReassigned << " reassigned to new releases, " << s.releasesAdded
@@ -30,7 +35,7 @@ void printGitSummary(Context &ctx, const ingest::GitIngestSummary &s, const inge
                 << s.snapshotsIncomplete << " release snapshots incomplete (files and lines); "
                 << "see `stats` and the missing-object warnings\n";
     if (s.releasesTotal == 0)
-        ctx.err << "kernellens-cli: warning: no tag matches " << report::visibleText(options.tagPattern)
+        ctx.err << "kernellens-cli: warning: no tag matches " << report::visibleText(s.settings.value(ingest::setting::tagPattern()))
                 << "; no releases, so no snapshots\n";
     ctx.out.flush();
 }
@@ -48,12 +53,16 @@ int ingestGit(Context &ctx, const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("repository path or URL"));
     const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("branch or revision to walk (default HEAD)"), QStringLiteral("REF"));
     const QCommandLineOption firstParent(QStringLiteral("first-parent"), QStringLiteral("follow only first parents (merges then carry their first-parent diff)"));
-    const QCommandLineOption tags(QStringLiteral("tags"), QStringLiteral("release tag pattern (default v*)"), QStringLiteral("PATTERN"), QStringLiteral("v*"));
+    // The per-source settings have no parser default: a flag not given keeps the stored value.
+    const QCommandLineOption tags(QStringLiteral("tags"), QStringLiteral("release tag pattern (default v*; kept for the source)"), QStringLiteral("PATTERN"));
     const QCommandLineOption rc(QStringLiteral("rc"), QStringLiteral("count -rc tags as releases too"));
-    const QCommandLineOption languagesFile(QStringLiteral("languages"), QStringLiteral("language definitions file (replaces the built-in one)"), QStringLiteral("FILE"));
-    const QCommandLineOption second(QStringLiteral("second-language"), QStringLiteral("the second language (default Rust)"), QStringLiteral("NAME"), QStringLiteral("Rust"));
+    const QCommandLineOption languagesFile(QStringLiteral("languages"), QStringLiteral("language definitions: a file replacing the built-in ones, netbsd (shipped with KernelLens), or builtin (kept for the source)"), QStringLiteral("FILE"));
+    const QCommandLineOption second(QStringLiteral("second-language"), QStringLiteral("the second language (default Rust; kept for the source)"), QStringLiteral("NAME"));
+    const QCommandLineOption subsystems(QStringLiteral("subsystems"), QStringLiteral("subsystem scheme: auto (default), linux, freebsd or dirs:ROOT[,ROOT...][:DEPTH] (kept for the source)"), QStringLiteral("SCHEME"));
+    const QCommandLineOption bindingModel(QStringLiteral("binding-model"), QStringLiteral("binding model: linux (default), crate or scripting (kept for the source)"), QStringLiteral("MODEL"));
+    const QCommandLineOption bindingTree(QStringLiteral("binding-tree"), QStringLiteral("crate model: the ingested C tree source the crate binds (kept for the source)"), QStringLiteral("SOURCE"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("diff threads (default 2)"), QStringLiteral("N"), QStringLiteral("2"));
-    parser.addOptions({branch, firstParent, tags, rc, languagesFile, second, threads});
+    parser.addOptions({branch, firstParent, tags, rc, languagesFile, second, subsystems, bindingModel, bindingTree, threads});
     int exitCode = ExitOk;
     if (!parseOrExit(ctx, parser, args, exitCode))
         return exitCode;
@@ -68,6 +77,9 @@ int ingestGit(Context &ctx, const QStringList &args)
     options.includeRcTags = parser.isSet(rc);
     options.languagesFile = parser.value(languagesFile);
     options.secondLanguage = parser.value(second);
+    options.subsystemScheme = parser.value(subsystems);
+    options.bindingModel = parser.value(bindingModel);
+    options.bindingTree = parser.value(bindingTree);
     bool ok = false;
     options.threads = parser.value(threads).toInt(&ok);
     if (!ok || options.threads < 1 || options.threads > 64)
@@ -83,7 +95,7 @@ int ingestGit(Context &ctx, const QStringList &args)
         return ctx.fail(result.status());
     const auto &s = result.value();
     if (ctx.format == OutputFormat::Text && !ctx.quiet)
-        printGitSummary(ctx, s, options);
+        printGitSummary(ctx, s);
     auto derived = deriveAfterIngest(ctx, *store);
     if (!derived)
         return ctx.fail(derived.status());
@@ -106,6 +118,11 @@ int ingestGit(Context &ctx, const QStringList &args)
         o.insert(QStringLiteral("history_seconds"), s.historySeconds);
         o.insert(QStringLiteral("snapshot_seconds"), s.snapshotSeconds);
         o.insert(QStringLiteral("derive"), derived.value());
+        QJsonObject settings;
+        for (auto it = s.settings.cbegin(); it != s.settings.cend(); ++it)
+            settings.insert(it.key(), it.value());
+        o.insert(QStringLiteral("settings"), settings);
+        o.insert(QStringLiteral("setting_changes"), QJsonArray::fromStringList(s.settingChanges));
         ctx.printJson(o);
     }
     return ExitOk;

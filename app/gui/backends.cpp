@@ -17,6 +17,7 @@
 #endif
 #if KL_GUI_HAVE_GIT_INGEST
 #include <kernellens/ingest/git_ingest.h>
+#include <kernellens/ingest/source_settings.h>
 #endif
 #include <kernellens/ingest/derive.h>
 #if KL_GUI_HAVE_ADOPTION
@@ -125,12 +126,18 @@ Result<QString> runMailIngest(Store &store, const QString &listName, const QStri
 }
 
 Result<QString> runGitIngest(Store &store, const QString &source, const QString &branch,
-                             const JobContext &ctx)
+                             const QHash<QString, QString> &settings, const JobContext &ctx)
 {
 #if KL_GUI_HAVE_GIT_INGEST
     ingest::GitIngestOptions options;
     options.source = source;
     options.branch = branch;
+    options.secondLanguage = settings.value(ingest::setting::secondLanguage());
+    options.languagesFile = settings.value(ingest::setting::languagesFile());
+    options.tagPattern = settings.value(ingest::setting::tagPattern());
+    options.subsystemScheme = settings.value(ingest::setting::subsystemScheme());
+    options.bindingModel = settings.value(ingest::setting::bindingModel());
+    options.bindingTree = settings.value(ingest::setting::bindingTree());
     auto summary = ingest::ingestGit(store, options, ctx);
     if (!summary)
         return summary.status();
@@ -141,12 +148,14 @@ Result<QString> runGitIngest(Store &store, const QString &source, const QString 
                        .arg(summary->releasesAdded)
                        .arg(summary->snapshotsAdded)
                        .arg(summary->historySeconds + summary->snapshotSeconds, 0, 'f', 1);
+    if (!summary->settingChanges.isEmpty())   // "subsystem scheme: dirs:2 (was auto)"
+        text += QStringLiteral("; ") + summary->settingChanges.join(QStringLiteral("; "));
     auto derived = derive::runDerivations(store, {}, ctx);
     if (!derived)
         return derived.status();
     return QString(text + QStringLiteral("; ") + derive::summaryLine(derived.value()));
 #else
-    (void)store, (void)source, (void)branch, (void)ctx;
+    (void)store, (void)source, (void)branch, (void)settings, (void)ctx;
     return Status::error(QStringLiteral("git ingest is not built yet"));
 #endif
 }
@@ -224,8 +233,16 @@ Result<report::Table> coverageDrillDown(Store &store, const QString &release, co
                      {QStringLiteral("name"), QStringLiteral("Name"), Column::Kind::Text},
                      {QStringLiteral("path"), QStringLiteral("Path"), Column::Kind::Text},
                      {QStringLiteral("detail"), QStringLiteral("Detail"), Column::Kind::Text}};
-    for (const models::CoverageItem &item : *items)
-        table.rows.append({item.kind, item.name, item.path, item.detail});
+    QHash<QString, QString> kindTitles;   // a handful of kinds; Lua bindings read as such
+    for (const models::CoverageItem &item : *items) {
+        if (!kindTitles.contains(item.kind)) {
+            auto title = models::coverageItemKindTitle(store, release, item.kind);
+            if (!title)
+                return title.status();
+            kindTitles.insert(item.kind, *title);
+        }
+        table.rows.append({kindTitles.value(item.kind), item.name, item.path, item.detail});
+    }
     if (table.rows.isEmpty())
         table.note = QStringLiteral("Nothing of %1 is reachable from the second language at this release.").arg(subsystem);
     return table;

@@ -12,6 +12,7 @@
 #include <kernellens/models/review.h>
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -29,8 +30,9 @@ bool gitIngestAvailable();
 // Both return a one-line human summary of what the run did.
 Result<QString> runMailIngest(Store &store, const QString &listName, const QStringList &sources,
                               const JobContext &ctx);
+// `settings`: per-source settings by name (source_settings.h); absent or empty keeps the stored ones.
 Result<QString> runGitIngest(Store &store, const QString &source, const QString &branch,
-                             const JobContext &ctx);
+                             const QHash<QString, QString> &settings, const JobContext &ctx);
 
 // A message as the reader shows it: decoded plain text, never HTML.
 struct MessageText

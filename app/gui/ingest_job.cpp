@@ -54,7 +54,7 @@ void IngestJob::start()
         if (!store) {
             result = store.status().withContext(spec.storeDir);
         } else if (spec.kind == Kind::Git) {
-            result = runGitIngest(*store, spec.sources.value(0), spec.branch, ctx);
+            result = runGitIngest(*store, spec.sources.value(0), spec.branch, spec.gitSettings, ctx);
         } else {
             result = runMailIngest(*store, spec.listName, spec.sources, ctx);
         }

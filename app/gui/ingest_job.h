@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 
@@ -28,6 +29,7 @@ public:
         QString listName;      // mail
         QStringList sources;   // mail: paths or URLs; git: one path or URL
         QString branch;        // git
+        QHash<QString, QString> gitSettings;   // git: per-source settings (source_settings.h names)
     };
 
     explicit IngestJob(Spec spec, QObject *parent = nullptr);

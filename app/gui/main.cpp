@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "git_source_dialog.h"
 #include "screenshot.h"
 #include "theme.h"
 
@@ -26,7 +27,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
         QStringLiteral("Render a view to a PNG file once its data has loaded, then exit."), QStringLiteral("FILE.png"));
     const QCommandLineOption viewOption(QStringLiteral("view"),
-        QStringLiteral("View to show: %1.").arg(kl::gui::MainWindow::viewNames().join(QStringLiteral(", "))),
+        QStringLiteral("View to show: %1 (and add-git with --screenshot: the Add Git Repository dialog).").arg(kl::gui::MainWindow::viewNames().join(QStringLiteral(", "))),
         QStringLiteral("NAME"));
     const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1400x900)."),
                                         QStringLiteral("WxH"), QStringLiteral("1400x900"));
@@ -54,6 +55,24 @@ int main(int argc, char *argv[])
     if (store.isEmpty())
         store = kl::gui::defaultStoreDirectory();
     window.setStoreDirectory(store);
+    // --view add-git: the Add Git Repository dialog, prefilled from the store's first git source.
+    if (screenshot && parser.value(viewOption) == QLatin1String("add-git")) {
+        const auto stored = kl::gui::GitSourceDialog::storedGitSettings(store);
+        kl::gui::GitSourceDialog dialog(stored);
+        QStringList locations = stored.keys();
+        locations.sort();
+        if (!locations.isEmpty())
+            dialog.setSource(locations.constFirst());
+        dialog.resize(720, dialog.sizeHint().height());
+        dialog.show();
+        QApplication::processEvents();
+        const QString path = parser.value(screenshotOption);
+        if (!dialog.grab().toImage().save(path, "PNG")) {
+            err << "kernellens: " << path << ": cannot write the PNG file\n";
+            return 1;
+        }
+        return 0;
+    }
     if (parser.isSet(viewOption) && !window.showView(parser.value(viewOption))) {
         err << "kernellens: no view named '" << parser.value(viewOption) << "' (views: "
             << kl::gui::MainWindow::viewNames().join(QStringLiteral(", ")) << ")\n";

@@ -1,5 +1,7 @@
 #include "sources_view.h"
 
+#include "git_source_dialog.h"
+
 #include "background.h"
 #include "backends.h"
 #include "table_panel.h"
@@ -267,36 +269,18 @@ void SourcesView::startNext()
 
 void SourcesView::addGitRepository()
 {
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Add Git Repository"));
-    auto *form = new QFormLayout(&dialog);
-    auto *source = new QLineEdit(&dialog);
-    source->setPlaceholderText(tr("/path/to/linux or https://… URL"));
-    auto *browse = new QPushButton(tr("Browse…"), &dialog);
-    auto *row = new QHBoxLayout;
-    row->addWidget(source, 1);
-    row->addWidget(browse);
-    auto *branch = new QLineEdit(&dialog);
-    branch->setPlaceholderText(tr("default branch"));
-    form->addRow(tr("Repository"), row);
-    form->addRow(tr("Branch"), branch);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Ingest"));
-    form->addRow(buttons);
-    connect(browse, &QPushButton::clicked, &dialog, [&] {
-        const QString dir = QFileDialog::getExistingDirectory(&dialog, tr("Git Repository"));
-        if (!dir.isEmpty())
-            source->setText(dir);
-    });
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    if (dialog.exec() != QDialog::Accepted || source->text().trimmed().isEmpty())
+    GitSourceDialog dialog(GitSourceDialog::storedGitSettings(context().storeDir), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const GitSourceRequest request = dialog.request();
+    if (request.source.isEmpty())
         return;
     IngestJob::Spec spec;
     spec.kind = IngestJob::Kind::Git;
     spec.storeDir = context().storeDir;
-    spec.sources = {source->text().trimmed()};
-    spec.branch = branch->text().trimmed();
+    spec.sources = {request.source};
+    spec.branch = request.branch;
+    spec.gitSettings = request.settings;
     enqueue(spec);
 }
 

@@ -11,6 +11,7 @@ QList<Domain> allDomains()
         {"maintainers", maintainersMigrations()},
         {"friction", frictionMigrations()},
         {"review", reviewMigrations()},
+        {"crate", crateMigrations()},
     };
 }
 

@@ -25,6 +25,7 @@ QList<Migration> gitMigrations();
 QList<Migration> maintainersMigrations();
 QList<Migration> frictionMigrations();
 QList<Migration> reviewMigrations();
+QList<Migration> crateMigrations();
 
 // In dependency order: core first.
 QList<Domain> allDomains();

@@ -105,6 +105,21 @@ CREATE TABLE git_missing_objects (
   PRIMARY KEY(source_id, oid)
 ) WITHOUT ROWID;
 )SQL"},
+        {3, R"SQL(
+-- Per-source settings that persist across runs (issue 17): named values per git source
+-- (second_language, languages_file, tag_pattern, subsystem_scheme, binding_model,
+-- binding_tree, and what the last run resolved: subsystem_scheme_used). A rerun keeps them
+-- unless the user changes them.
+CREATE TABLE source_settings (
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY(source_id, name)
+) WITHOUT ROWID;
+-- Existing stores: the second language they were ingested with is a stored setting.
+INSERT INTO source_settings(source_id, name, value)
+  SELECT source_id, 'second_language', second_language FROM git_settings;
+)SQL"},
     };
 }
 

@@ -193,6 +193,35 @@ Status Store::setWatermark(qint64 sourceId, const QString &key, const QString &v
     return stmt->exec();
 }
 
+Result<QString> Store::setting(qint64 sourceId, const QString &name)
+{
+    auto value = m_db.scalar(
+        QStringLiteral("SELECT value FROM source_settings WHERE source_id = ? AND name = ?"),
+        {sourceId, name});
+    if (!value)
+        return value.status();
+    return value->isNull() ? QString() : value->toString();
+}
+
+Result<QHash<QString, QString>> Store::settings(qint64 sourceId)
+{
+    QHash<QString, QString> all;
+    KL_TRY(m_db.forEachRow(QStringLiteral("SELECT name, value FROM source_settings WHERE source_id = ?"),
+                           {sourceId}, [&](const Statement &row) { all.insert(row.text(0), row.text(1)); }));
+    return all;
+}
+
+Status Store::setSetting(qint64 sourceId, const QString &name, const QString &value)
+{
+    auto stmt = m_db.prepare(QStringLiteral(
+        "INSERT INTO source_settings(source_id, name, value) VALUES(?, ?, ?) "
+        "ON CONFLICT(source_id, name) DO UPDATE SET value = excluded.value"));
+    if (!stmt)
+        return stmt.status();
+    stmt->bind(1, sourceId).bind(2, name).bind(3, value.isNull() ? QStringLiteral("") : value);
+    return stmt->exec();
+}
+
 Status Store::addWarning(qint64 sourceId, const QString &kind, const QString &location,
                          const QString &message)
 {

@@ -6,7 +6,10 @@
 
 #include "derivation.h"
 
+#include <kernellens/ingest/binding_crate.h>
 #include <kernellens/ingest/release_inventory.h>
+#include <kernellens/ingest/source_settings.h>
+#include <kernellens/index/store.h>
 
 #include <QDir>
 #include <QFileInfo>
@@ -35,6 +38,56 @@ Result<QList<GitSource>> gitSources(Store &store)
     return sources;
 }
 
+// The C tree a binding crate names (`binding_tree`): a git source's location or repository, or a
+// path to a repository.
+Result<QString> bindingTreeRepository(const QList<GitSource> &sources, Store &store, const QString &tree)
+{
+    if (tree.isEmpty())
+        return Status::error(QStringLiteral("the binding model is \"crate\" but no C tree is set "
+                                            "(ingest git ... --binding-tree SOURCE)"));
+    for (const GitSource &s : sources) {
+        auto location = store.db().scalar(QStringLiteral("SELECT location FROM sources WHERE id = ?"), {s.id});
+        if (!location)
+            return location.status();
+        if (s.repository == tree || location->toString() == tree)
+            return s.repository;
+    }
+    if (QFileInfo(tree).isDir())
+        return tree;
+    return Status::error(QStringLiteral("the binding tree '%1' is neither an ingested git source nor a repository").arg(tree));
+}
+
+// The out-of-tree crate model: the crate's inventory against its C tree (binding_crate.h).
+Status analyzeCrate(Store &store, const GitSource &source, const QList<GitSource> &sources, const JobContext &ctx)
+{
+    auto settings = ingest::effectiveSettings(store, source.id);
+    if (!settings)
+        return settings.status();
+    if (settings->value(ingest::setting::bindingModel()) != QLatin1String("crate"))
+        return Status::ok();
+    auto tree = bindingTreeRepository(sources, store, settings->value(ingest::setting::bindingTree()));
+    if (!tree)
+        return tree.status();
+    return ingest::analyzeBindingCrate(store, source.id, source.repository, *tree, ctx);
+}
+
+// A source whose settings changed since its inventory (scheme, binding model, language) is
+// analysed again from its first release.
+Status analyzeSource(Store &store, const GitSource &source, const JobContext &ctx)
+{
+    auto options = ingest::inventoryOptions(store, source.id);
+    if (!options)
+        return options.status();
+    const QString key = ingest::inventorySettingsKey(*options);
+    auto previous = store.watermark(source.id, QStringLiteral("inventory:settings"));
+    if (!previous)
+        return previous.status();
+    if (!previous->isEmpty() && *previous != key)
+        KL_TRY(ingest::forgetReleaseTrees(store, source.id));
+    KL_TRY(store.setWatermark(source.id, QStringLiteral("inventory:settings"), key));
+    return ingest::analyzeReleaseTrees(store, source.id, source.repository, ctx, *options);
+}
+
 class ReleaseTreesDerivation final : public Derivation
 {
 public:
@@ -54,7 +107,18 @@ public:
             "(SELECT source_id, count(*) AS n, max(id) AS top FROM releases GROUP BY source_id ORDER BY source_id)"));
         if (!v)
             return v.status();
-        return v->toString();
+        // The settings the inventory depends on (not subsystem_scheme_used, which it writes).
+        auto settings = store.db().scalar(QStringLiteral(
+            "SELECT ifnull(group_concat(source_id || '=' || name || '=' || value, ','), '') FROM "
+            "(SELECT * FROM source_settings WHERE name IN ('subsystem_scheme', 'binding_model', 'binding_tree', "
+            "'second_language') ORDER BY source_id, name)"));
+        if (!settings)
+            return settings.status();
+        // A binding crate has commits but usually no releases: its inventory follows its commits.
+        auto commits = store.db().scalar(QStringLiteral("SELECT count(*) || ':' || ifnull(max(id), 0) FROM commits"));
+        if (!commits)
+            return commits.status();
+        return QString(v->toString() + QLatin1Char('|') + settings->toString() + QLatin1Char('|') + commits->toString());
     }
 
     Result<DerivationRun> run(Store &store, const DeriveOptions &, const JobContext &ctx) override
@@ -68,7 +132,9 @@ public:
                 run.warnings[QStringLiteral("repository-missing")] += 1;
                 continue; // a repository moved away since its ingest: its stored facts stay
             }
-            Status s = ingest::analyzeReleaseTrees(store, source.id, source.repository, ctx);
+            Status s = analyzeSource(store, source, ctx);
+            if (s.isOk())
+                s = analyzeCrate(store, source, *sources, ctx);
             if (s.isCancelled())
                 return s;
             if (!s.isOk())

@@ -1,6 +1,7 @@
 #include <kernellens/ingest/git_ingest.h>
 #include <kernellens/ingest/languages.h>
 #include <kernellens/ingest/mailtext.h>
+#include <kernellens/ingest/source_settings.h>
 #include <kernellens/index/store.h>
 
 #include "git_internal.h"
@@ -1154,34 +1155,40 @@ QString tagsWatermark(const std::vector<ReleaseTag> &tags)
 
 namespace {
 
-Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &options, const JobContext &ctx,
+// The definitions a run classifies with: the file the user gave (or "builtin"), else the text
+// stored with the source (the file may have moved since), else the compiled-in ones.
+Result<QByteArray> languageDefinitions(Store &store, qint64 sourceId, const GitIngestOptions &requested,
+                                       const QString &file)
+{
+    if (!requested.languagesFile.isEmpty() || file.isEmpty()) {
+        if (file.isEmpty())
+            return LanguageMap::builtinText().toUtf8();
+        // A shipped definition by name ("netbsd"), unless a file of that name is at hand.
+        if (const QString named = LanguageMap::namedText(file); !named.isEmpty() && !QFileInfo::exists(file))
+            return named.toUtf8();
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            return Status::error(QStringLiteral("language definitions %1: %2").arg(file, f.errorString()));
+        return f.readAll();
+    }
+    auto stored = store.db().scalar(QStringLiteral("SELECT languages FROM git_settings WHERE source_id = ?"), {sourceId});
+    if (!stored)
+        return stored.status();
+    if (stored->isNull())
+        return Status::error(QStringLiteral("language definitions %1: not stored with the source; give --languages again").arg(file));
+    return stored->toString().toUtf8();
+}
+
+Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &requested, const JobContext &ctx,
                                    RunUndo &undo)
 {
+    GitIngestOptions options = requested;   // with the stored settings filled in below
     GitIngestSummary summary;
     QElapsedTimer timer;
     timer.start();
     if (options.source.isEmpty())
         return Status::error(QStringLiteral("ingest git: no source given"));
     const CancelWatch stopLongStatements(store.db(), ctx.cancel);
-
-    LanguageMap languages = LanguageMap::builtin();
-    if (!options.languagesFile.isEmpty()) {
-        auto loaded = LanguageMap::fromFile(options.languagesFile);
-        if (!loaded)
-            return loaded.status();
-        languages = loaded.value();
-    }
-    if (!languages.hasLanguage(options.secondLanguage))
-        return Status::error(QStringLiteral("second language %1 is not defined (known: %2)")
-                                 .arg(options.secondLanguage, languages.languages().join(QStringLiteral(", "))));
-    const QByteArray languageText = options.languagesFile.isEmpty()
-                                        ? LanguageMap::builtinText().toUtf8()
-                                        : [&] {
-                                              QFile f(options.languagesFile);
-                                              return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-                                          }();
-    const QString digest = QString::fromLatin1(
-        QCryptographicHash::hash(languageText, QCryptographicHash::Sha1).toHex().left(16));
 
     git::tuneForBulkReads();
     auto localPath = localRepository(store, options.source, ctx);
@@ -1216,6 +1223,32 @@ Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &options
                                     .arg(summary.promisorRemote)));
     Database &db = store.db();
 
+    auto resolved = resolveSettings(store, *sourceId, requested);
+    if (!resolved)
+        return resolved.status();
+    options.secondLanguage = resolved->values.value(setting::secondLanguage());
+    options.languagesFile = resolved->values.value(setting::languagesFile());
+    options.tagPattern = resolved->values.value(setting::tagPattern());
+    options.subsystemScheme = resolved->values.value(setting::subsystemScheme());
+    options.bindingModel = resolved->values.value(setting::bindingModel());
+    options.bindingTree = resolved->values.value(setting::bindingTree());
+    summary.settings = resolved->values;
+    summary.settingChanges = resolved->changes;
+    auto languageText = languageDefinitions(store, *sourceId, requested, options.languagesFile);
+    if (!languageText)
+        return languageText.status();
+    auto parsedLanguages = LanguageMap::parse(*languageText, options.languagesFile.isEmpty()
+                                                                 ? QStringLiteral("built-in definitions")
+                                                                 : options.languagesFile);
+    if (!parsedLanguages)
+        return parsedLanguages.status();
+    const LanguageMap languages = parsedLanguages.value();
+    if (!languages.hasLanguage(options.secondLanguage))
+        return Status::error(QStringLiteral("second language %1 is not defined (known: %2)")
+                                 .arg(options.secondLanguage, languages.languages().join(QStringLiteral(", "))));
+    const QString digest = QString::fromLatin1(
+        QCryptographicHash::hash(*languageText, QCryptographicHash::Sha1).toHex().left(16));
+
     // Settings: --first-parent changes which commits exist, so it is fixed per source.
     {
         auto existing = db.scalar(QStringLiteral("SELECT first_parent FROM git_settings WHERE source_id = ?"), {*sourceId});
@@ -1229,7 +1262,7 @@ Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &options
             return previousText.status();
         Transaction tx(db);
         KL_TRY(tx.status());
-        if (!previousText->isNull() && previousText->toString() != QString::fromUtf8(languageText)) {
+        if (!previousText->isNull() && previousText->toString() != QString::fromUtf8(*languageText)) {
             // New definitions: reclassify every known path (snapshots follow via the digest).
             auto paths = db.prepare(QStringLiteral("SELECT id, path FROM git_paths"));
             if (!paths)
@@ -1257,9 +1290,10 @@ Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &options
             " languages = excluded.languages"));
         if (!upsert)
             return upsert.status();
-        upsert->bind(1, *sourceId).bind(2, options.secondLanguage).bind(3, QString::fromUtf8(languageText))
+        upsert->bind(1, *sourceId).bind(2, options.secondLanguage).bind(3, QString::fromUtf8(*languageText))
             .bind(4, options.firstParent ? 1 : 0);
         KL_TRY(upsert->exec());
+        KL_TRY(storeSettings(store, *sourceId, *resolved));
         KL_TRY(tx.commit());
     }
 

@@ -23,6 +23,16 @@ QString LanguageMap::builtinText()
     return QString::fromUtf8(kBuiltinLanguages);
 }
 
+QString LanguageMap::namedText(const QString &name)
+{
+    return name == QLatin1String("netbsd") ? QString::fromUtf8(kNetBsdLanguages) : QString();
+}
+
+QStringList LanguageMap::namedDefinitions()
+{
+    return {QStringLiteral("netbsd")};
+}
+
 Result<LanguageMap> LanguageMap::fromFile(const QString &path)
 {
     QFile file(path);

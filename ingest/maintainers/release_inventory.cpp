@@ -1,7 +1,10 @@
 #include <kernellens/ingest/release_inventory.h>
+#include <kernellens/ingest/source_settings.h>
+#include <kernellens/ingest/subsystem_scheme.h>
 #include <kernellens/ingest/subsystems.h>
 
 #include "binding_scan.h"
+#include "binding_scripting.h"
 #include "common/git_handles.h"
 
 #include <kernellens/index/store.h>
@@ -157,6 +160,10 @@ private:
     Status addItem(const QString &kind, const QString &name, const QString &path, const QString &detail,
                    const QStringList &subsystems);
     Status storeMaintainers(const QString &maintainersOid);
+    Status chooseMap(const std::optional<QByteArray> &maintainers);
+    Status linuxInventory(const QString &where, bool &hasSecondLanguage);
+    // The scripting model (binding_scripting.cpp): items through addItem, like the Linux one.
+    Status scriptingInventory(const TreeListing &tree, bool &hasSecondLanguage);
     void noteUnreadable(const TreeFile &file, const QString &reason);
     QString incompleteFigures(bool maintainersUnreadable) const;
 
@@ -176,6 +183,7 @@ private:
     ReleaseRow m_release;
     TreeListing m_tree;
     SubsystemMap m_map;
+    SubsystemChoice m_choice;   // m_map's scheme (m_choice.map is moved into m_map)
     QList<QList<int>> m_fileSections;    // per m_tree.files index
     QStringList m_subsystemOfSection;    // rolled-up name per section; empty = not attributed
     QList<qint64> m_sectionIds;
@@ -217,6 +225,8 @@ void ReleaseAnalyzer::noteUnreadable(const TreeFile &file, const QString &reason
     m_unreadable.append(QStringLiteral("%1 (blob %2): %3").arg(file.path, git::oidToString(file.oid), reason));
 }
 
+QStringList scanBlob(const QByteArray &bytes, const QString &kind);
+
 Result<QStringList> ReleaseAnalyzer::facts(const TreeFile &file, const QString &kind)
 {
     const QString oid = git::oidToString(file.oid);
@@ -228,7 +238,9 @@ Result<QStringList> ReleaseAnalyzer::facts(const TreeFile &file, const QString &
         return QStringList();
     }
     QStringList out;
-    if (kind == QLatin1String("exports")) {
+    if (kind == QLatin1String("knf-definitions") || kind == QLatin1String("lua-bindings")) {
+        out = scanBlob(*bytes, kind);
+    } else if (kind == QLatin1String("exports")) {
         out = coverage::scanExports(*bytes);
     } else if (kind == QLatin1String("bindings-refs")) {
         out = coverage::scanBindingsReferences(*bytes);
@@ -379,6 +391,10 @@ Status ReleaseAnalyzer::storeMaintainers(const QString &maintainersOid)
 
 QStringList scanBlob(const QByteArray &bytes, const QString &kind)
 {
+    if (kind == QLatin1String("knf-definitions"))
+        return coverage::scanKnfDefinitions(bytes);
+    if (kind == QLatin1String("lua-bindings"))
+        return coverage::luaBindingFacts(coverage::scanLuaBindings(bytes));
     if (kind == QLatin1String("exports"))
         return coverage::scanExports(bytes);
     if (kind == QLatin1String("bindings-refs"))
@@ -466,112 +482,13 @@ QString moduleName(const QString &path, const QString &languageSuffix)
     return parts.join(QStringLiteral("::"));
 }
 
-Status ReleaseAnalyzer::run(const ReleaseRow &release)
+// The Linux binding model: bound headers, helpers, abstraction modules, bindings:: references,
+// exported C symbols and second-language drivers (docs/coverage.md).
+Status ReleaseAnalyzer::linuxInventory(const QString &where, bool &hasSecondLanguage)
 {
-    QElapsedTimer timer;
-    timer.start();
-    m_release = release;
-    m_unreadable.clear();
-    m_unreadablePaths.clear();
-    const qint64 scannedBefore = m_cache.scanned;
-    const qint64 reusedBefore = m_cache.reused;
-    const QString where = release.tag;
-
-    git_oid treeOid;
-    if (git_oid_fromstr(&treeOid, release.treeOid.toLatin1().constData()) < 0)
-        return Status::error(QStringLiteral("%1: bad tree oid '%2'").arg(where, release.treeOid));
-    git_tree *rawTree = nullptr;
-    if (int rc = git_tree_lookup(&rawTree, m_repo, &treeOid); rc < 0)
-        return git::error(QStringLiteral("%1: looking up tree %2").arg(where, release.treeOid), rc);
-    git::Tree tree(rawTree);
-    m_ctx.report(QStringLiteral("%1: listing tree").arg(where), 0, -1, {}, true);
-    WalkPayload payload{&m_tree};
-    if (int rc = git_tree_walk(rawTree, GIT_TREEWALK_PRE, walkCallback, &payload); rc < 0)
-        return git::error(QStringLiteral("%1: walking tree %2").arg(where, release.treeOid), rc);
-
-    // Subsystems.
-    m_ctx.report(QStringLiteral("%1: parsing MAINTAINERS").arg(where), 0, -1, {}, true);
-    QString maintainersOid;
-    const int maintainersIndex = m_tree.indexByPath.value(QStringLiteral("MAINTAINERS"), -1);
-    if (maintainersIndex >= 0) {
-        maintainersOid = git::oidToString(m_tree.files.at(maintainersIndex).oid);
-        auto text = readBlob(m_tree.files.at(maintainersIndex).oid, QStringLiteral("MAINTAINERS"));
-        if (text) {
-            m_map = SubsystemMap::fromMaintainers(*text, m_tree.directories);
-        } else {
-            noteUnreadable(m_tree.files.at(maintainersIndex), text.status().message());
-            maintainersOid.clear();   // subsystems are then directories, as without MAINTAINERS
-        }
-    }
-    const bool maintainersUnreadable = maintainersIndex >= 0 && maintainersOid.isEmpty();
-    if (maintainersOid.isEmpty()) {
-        QStringList paths;
-        paths.reserve(m_tree.files.size());
-        for (const auto &f : std::as_const(m_tree.files))
-            paths.append(f.path);
-        m_map = SubsystemMap::fromDirectories(paths, m_options.directoryDepth);
-    }
     const int fileCount = int(m_tree.files.size());
-    m_fileSections.resize(fileCount);
-    for (int i = 0; i < fileCount; ++i) {
-        if (m_ctx.cancel.isCancelled())
-            return Status::cancelled();
-        m_fileSections[i] = m_map.sectionIndexesFor(m_tree.files.at(i).path);
-        m_ctx.report(QStringLiteral("%1: mapping paths to subsystems").arg(where), i + 1, fileCount,
-                     QStringLiteral("files"));
-    }
-
-    // Roll-up: [RUST] sections into their C parent, the language's own sections into it.
-    const auto &sections = m_map.sections();
     const QString &tag = m_options.languageTag;
-    QHash<int, QHash<QString, int>> coOwners;
-    for (int s = 0; s < sections.size(); ++s)
-        if (isSecondLanguageSection(sections.at(s).name, tag))
-            coOwners.insert(s, {});
-    if (!coOwners.isEmpty()) {
-        for (const QList<int> &owners : std::as_const(m_fileSections)) {
-            for (int s : owners) {
-                auto it = coOwners.find(s);
-                if (it == coOwners.end())
-                    continue;
-                for (int other : owners)
-                    if (other != s)
-                        (*it)[sections.at(other).name] += 1;
-            }
-        }
-    }
-    m_subsystemOfSection.clear();
     const bool hasCoreSection = m_map.sectionIndex(tag) >= 0;
-    for (int s = 0; s < sections.size(); ++s) {
-        const QString &name = sections.at(s).name;
-        QString subsystem = name;
-        if (name == QLatin1String("THE REST"))
-            subsystem.clear(); // the catch-all would absorb every figure
-        else if (isSecondLanguageSection(name, tag)) {
-            const QString parent = rollUpParent(name, m_map, coOwners.value(s), tag);
-            if (!parent.isEmpty())
-                subsystem = parent;
-        } else if (isLanguageCoreSection(name, tag) && hasCoreSection) {
-            subsystem = tag;
-        }
-        m_subsystemOfSection.append(subsystem);
-    }
-
-    Database &db = m_store.db();
-    Transaction txn(db);
-    KL_TRY(txn.status());
-    m_ctx.report(QStringLiteral("%1: storing sections and path map").arg(where), 0, -1, {}, true);
-    KL_TRY(storeMaintainers(maintainersOid).withContext(where));
-
-    auto itemStmt = db.prepare(QStringLiteral(
-        "INSERT INTO cov_items(release_id, kind, name, path, detail) VALUES(?,?,?,?,?)"));
-    auto itemSubsystemStmt = db.prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO cov_item_subsystems(item_id, subsystem) VALUES(?,?)"));
-    if (!itemStmt || !itemSubsystemStmt)
-        return !itemStmt ? itemStmt.status() : itemSubsystemStmt.status();
-    m_itemStmt = std::move(*itemStmt);
-    m_itemSubsystemStmt = std::move(*itemSubsystemStmt);
-
     // Exported symbols of every C file; bindings:: references of every second-language file.
     {
         QList<QPair<int, QString>> wanted;
@@ -585,7 +502,7 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
         KL_TRY(prefetchFacts(wanted));
     }
     const QString languageDir = m_options.languageDirectory;
-    const bool hasSecondLanguage = m_tree.directories.contains(languageDir.chopped(1));
+    hasSecondLanguage = m_tree.directories.contains(languageDir.chopped(1));
     QHash<QString, QStringList> subsystemsOfSymbol;
     QHash<QString, int> exportingFiles;
     QSet<QString> referencedSymbols;
@@ -759,6 +676,212 @@ Status ReleaseAnalyzer::run(const ReleaseRow &release)
         }
     }
 
+    return Status::ok();
+}
+
+// The in-kernel scripting model (NetBSD Lua; docs/coverage.md): kernel functions defined in C
+// files outside the Lua code are the "exports"; every function a Lua binding module registers
+// is a "helper" attributed to the subsystem defining the first kernel function it wraps (else
+// to the binding file's own subsystem), its wrapped functions "helper-callee"s; each registered
+// Lua module is a "module" of its functions' subsystems, and each shipped .lua script a
+// "driver" of its directory's subsystem.
+Status ReleaseAnalyzer::scriptingInventory(const TreeListing &tree, bool &hasSecondLanguage)
+{
+    const int fileCount = int(tree.files.size());
+    QList<QPair<int, QString>> wanted;
+    for (int i = 0; i < fileCount; ++i) {
+        const QString &p = tree.files.at(i).path;
+        if (coverage::isLuaBindingCandidate(p))
+            wanted.append({i, QStringLiteral("lua-bindings")});
+        else if (p.endsWith(QLatin1String(".c")) && !coverage::isLuaInterpreterPath(p))
+            wanted.append({i, QStringLiteral("knf-definitions")});
+    }
+    KL_TRY(prefetchFacts(wanted));
+    QHash<QString, QString> definingFile;   // kernel function -> first file defining it
+    QList<QPair<int, coverage::LuaBindings>> bindingFiles;
+    for (const auto &[index, kind] : std::as_const(wanted)) {
+        if (m_ctx.cancel.isCancelled())
+            return Status::cancelled();
+        const TreeFile &file = tree.files.at(index);
+        auto found = facts(file, kind);
+        if (!found)
+            return found.status();
+        if (kind == QLatin1String("lua-bindings")) {
+            coverage::LuaBindings b = coverage::luaBindingsFromFacts(*found);
+            if (!b.functions.isEmpty() || !b.modules.isEmpty())
+                bindingFiles.append({index, b});
+            continue;
+        }
+        const QStringList owners = subsystemsOfPath(file.path);
+        for (const QString &name : std::as_const(*found)) {
+            definingFile.insert(name, file.path);
+            KL_TRY(addItem(QStringLiteral("export"), name, file.path, {}, owners));
+        }
+    }
+    hasSecondLanguage = !bindingFiles.isEmpty();
+    for (const auto &[index, bindings] : std::as_const(bindingFiles)) {
+        const QString &path = tree.files.at(index).path;
+        const QString module = bindings.modules.isEmpty() ? QString() : bindings.modules.constFirst();
+        QStringList moduleOwners;
+        for (const coverage::LuaFunction &f : bindings.functions) {
+            QString wrapped;
+            for (const QString &callee : f.callees) {
+                KL_TRY(addItem(QStringLiteral("helper-callee"), callee, path, f.luaName, {}));
+                if (wrapped.isEmpty() && definingFile.contains(callee))
+                    wrapped = callee;
+            }
+            const QStringList owners = wrapped.isEmpty() ? subsystemsOfPath(path) : subsystemsOfPath(definingFile.value(wrapped));
+            const QString detail = wrapped.isEmpty()
+                                       ? QStringLiteral("%1; wraps no kernel function found in the tree; attributed by its file").arg(f.cFunction)
+                                       : QStringLiteral("%1 wraps %2 (%3)").arg(f.cFunction, wrapped, definingFile.value(wrapped));
+            const QString name = module.isEmpty() ? f.luaName : module + QLatin1Char('.') + f.luaName;
+            KL_TRY(addItem(QStringLiteral("helper"), name, path, detail, owners));
+            for (const QString &o : owners)
+                if (!moduleOwners.contains(o))
+                    moduleOwners.append(o);
+        }
+        for (const QString &m : bindings.modules)
+            KL_TRY(addItem(QStringLiteral("module"), m, path, QStringLiteral("%1 functions").arg(bindings.functions.size()),
+                           moduleOwners.isEmpty() ? subsystemsOfPath(path) : moduleOwners));
+    }
+    for (int i = 0; i < fileCount; ++i)
+        if (coverage::isLuaScript(tree.files.at(i).path))
+            KL_TRY(addItem(QStringLiteral("driver"), tree.files.at(i).path, tree.files.at(i).path, {},
+                           subsystemsOfPath(tree.files.at(i).path)));
+    return Status::ok();
+}
+
+// The subsystem scheme of the source (setting subsystem_scheme): the scheme actually used is
+// stored (subsystem_scheme_used), and a fallback is a counted warning naming the release.
+Status ReleaseAnalyzer::chooseMap(const std::optional<QByteArray> &maintainers)
+{
+    auto scheme = parseSubsystemScheme(m_options.subsystemScheme);
+    if (!scheme)
+        return scheme.status();
+    QStringList paths;
+    paths.reserve(m_tree.files.size());
+    for (const auto &f : std::as_const(m_tree.files))
+        paths.append(f.path);
+    m_choice = chooseSubsystems(*scheme, maintainers, m_tree.directories, paths, m_options.directoryDepth);
+    m_map = std::move(m_choice.map);
+    m_choice.map = SubsystemMap();
+    QString used = m_choice.used;
+    if (!m_choice.warning.isEmpty()) {
+        KL_TRY(m_store.addWarning(m_sourceId, QStringLiteral("subsystem-scheme"), m_release.tag, m_choice.warning));
+        used += QStringLiteral(" (asked: %1)").arg(schemeName(*scheme));
+    }
+    return m_store.setSetting(m_sourceId, setting::subsystemSchemeUsed(), used);
+}
+
+Status ReleaseAnalyzer::run(const ReleaseRow &release)
+{
+    QElapsedTimer timer;
+    timer.start();
+    m_release = release;
+    m_unreadable.clear();
+    m_unreadablePaths.clear();
+    const qint64 scannedBefore = m_cache.scanned;
+    const qint64 reusedBefore = m_cache.reused;
+    const QString where = release.tag;
+
+    git_oid treeOid;
+    if (git_oid_fromstr(&treeOid, release.treeOid.toLatin1().constData()) < 0)
+        return Status::error(QStringLiteral("%1: bad tree oid '%2'").arg(where, release.treeOid));
+    git_tree *rawTree = nullptr;
+    if (int rc = git_tree_lookup(&rawTree, m_repo, &treeOid); rc < 0)
+        return git::error(QStringLiteral("%1: looking up tree %2").arg(where, release.treeOid), rc);
+    git::Tree tree(rawTree);
+    m_ctx.report(QStringLiteral("%1: listing tree").arg(where), 0, -1, {}, true);
+    WalkPayload payload{&m_tree};
+    if (int rc = git_tree_walk(rawTree, GIT_TREEWALK_PRE, walkCallback, &payload); rc < 0)
+        return git::error(QStringLiteral("%1: walking tree %2").arg(where, release.treeOid), rc);
+
+    // Subsystems.
+    m_ctx.report(QStringLiteral("%1: parsing MAINTAINERS").arg(where), 0, -1, {}, true);
+    QString maintainersOid;
+    std::optional<QByteArray> maintainersText;
+    const int maintainersIndex = m_tree.indexByPath.value(QStringLiteral("MAINTAINERS"), -1);
+    if (maintainersIndex >= 0) {
+        maintainersOid = git::oidToString(m_tree.files.at(maintainersIndex).oid);
+        auto text = readBlob(m_tree.files.at(maintainersIndex).oid, QStringLiteral("MAINTAINERS"));
+        if (text) {
+            maintainersText = *text;
+        } else {
+            noteUnreadable(m_tree.files.at(maintainersIndex), text.status().message());
+            maintainersOid.clear();   // subsystems are then directories, as without MAINTAINERS
+        }
+    }
+    const bool maintainersUnreadable = maintainersIndex >= 0 && maintainersOid.isEmpty();
+    KL_TRY(chooseMap(maintainersText));
+    if (!m_choice.fromMaintainers)
+        maintainersOid.clear();   // maint_releases: a directory-based release has no MAINTAINERS blob
+    const int fileCount = int(m_tree.files.size());
+    m_fileSections.resize(fileCount);
+    for (int i = 0; i < fileCount; ++i) {
+        if (m_ctx.cancel.isCancelled())
+            return Status::cancelled();
+        m_fileSections[i] = m_map.sectionIndexesFor(m_tree.files.at(i).path);
+        m_ctx.report(QStringLiteral("%1: mapping paths to subsystems").arg(where), i + 1, fileCount,
+                     QStringLiteral("files"));
+    }
+
+    // Roll-up: [RUST] sections into their C parent, the language's own sections into it.
+    const auto &sections = m_map.sections();
+    const QString &tag = m_options.languageTag;
+    QHash<int, QHash<QString, int>> coOwners;
+    for (int s = 0; s < sections.size(); ++s)
+        if (isSecondLanguageSection(sections.at(s).name, tag))
+            coOwners.insert(s, {});
+    if (!coOwners.isEmpty()) {
+        for (const QList<int> &owners : std::as_const(m_fileSections)) {
+            for (int s : owners) {
+                auto it = coOwners.find(s);
+                if (it == coOwners.end())
+                    continue;
+                for (int other : owners)
+                    if (other != s)
+                        (*it)[sections.at(other).name] += 1;
+            }
+        }
+    }
+    m_subsystemOfSection.clear();
+    const bool hasCoreSection = m_map.sectionIndex(tag) >= 0;
+    for (int s = 0; s < sections.size(); ++s) {
+        const QString &name = sections.at(s).name;
+        QString subsystem = name;
+        if (name == QLatin1String("THE REST"))
+            subsystem.clear(); // the catch-all would absorb every figure
+        else if (isSecondLanguageSection(name, tag)) {
+            const QString parent = rollUpParent(name, m_map, coOwners.value(s), tag);
+            if (!parent.isEmpty())
+                subsystem = parent;
+        } else if (isLanguageCoreSection(name, tag) && hasCoreSection) {
+            subsystem = tag;
+        }
+        m_subsystemOfSection.append(subsystem);
+    }
+
+    Database &db = m_store.db();
+    Transaction txn(db);
+    KL_TRY(txn.status());
+    m_ctx.report(QStringLiteral("%1: storing sections and path map").arg(where), 0, -1, {}, true);
+    KL_TRY(storeMaintainers(maintainersOid).withContext(where));
+
+    auto itemStmt = db.prepare(QStringLiteral(
+        "INSERT INTO cov_items(release_id, kind, name, path, detail) VALUES(?,?,?,?,?)"));
+    auto itemSubsystemStmt = db.prepare(QStringLiteral(
+        "INSERT OR IGNORE INTO cov_item_subsystems(item_id, subsystem) VALUES(?,?)"));
+    if (!itemStmt || !itemSubsystemStmt)
+        return !itemStmt ? itemStmt.status() : itemSubsystemStmt.status();
+    m_itemStmt = std::move(*itemStmt);
+    m_itemSubsystemStmt = std::move(*itemSubsystemStmt);
+
+    bool hasSecondLanguage = false;
+    if (m_options.bindingModel == QLatin1String("scripting"))
+        KL_TRY(scriptingInventory(m_tree, hasSecondLanguage));
+    else
+        KL_TRY(linuxInventory(where, hasSecondLanguage));
+
     m_ctx.report(QStringLiteral("%1: committing").arg(where), 0, -1, {}, true);
     KL_TRY(m_cache.flush(db));
     auto done = db.prepare(QStringLiteral(
@@ -838,6 +961,68 @@ Status analyzeReleaseTrees(Store &store, qint64 gitSourceId, const QString &repo
         }
     }
     return Status::ok();
+}
+
+namespace {
+
+// The first "*.ext" pattern of the language's definition line ("Rust: *.rs" -> ".rs").
+QString languageSuffix(const QString &definitions, const QString &language)
+{
+    for (const QString &line : definitions.split(QLatin1Char('\n'))) {
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        if (colon < 0 || line.left(colon).trimmed() != language)
+            continue;
+        for (const QString &pattern : line.mid(colon + 1).split(QLatin1Char(' '), Qt::SkipEmptyParts))
+            if (pattern.startsWith(QLatin1String("*.")) && !pattern.mid(1).contains(QLatin1Char('*')))
+                return pattern.mid(1);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<ReleaseInventoryOptions> inventoryOptions(Store &store, qint64 gitSourceId)
+{
+    auto settings = effectiveSettings(store, gitSourceId);
+    if (!settings)
+        return settings.status();
+    ReleaseInventoryOptions options;
+    options.subsystemScheme = settings->value(setting::subsystemScheme());
+    options.bindingModel = settings->value(setting::bindingModel());
+    const QString language = settings->value(setting::secondLanguage());
+    if (language != QLatin1String("Rust")) {
+        auto definitions = store.db().scalar(QStringLiteral("SELECT languages FROM git_settings WHERE source_id = ?"), {gitSourceId});
+        if (!definitions)
+            return definitions.status();
+        options.languageTag = language.toUpper();
+        const QString suffix = languageSuffix(definitions->toString(), language);
+        options.languageSuffix = suffix.isEmpty() ? QStringLiteral(".") + language.toLower() : suffix;
+        options.languageDirectory = language.toLower() + QLatin1Char('/');
+    }
+    return options;
+}
+
+QString inventorySettingsKey(const ReleaseInventoryOptions &o)
+{
+    return QStringList{o.subsystemScheme, o.bindingModel, o.languageTag, o.languageSuffix, o.languageDirectory,
+                       QString::number(o.directoryDepth)}.join(QLatin1Char('|'));
+}
+
+Status forgetReleaseTrees(Store &store, qint64 gitSourceId)
+{
+    Database &db = store.db();
+    Transaction txn(db);
+    KL_TRY(txn.status());
+    const QString releases = QStringLiteral("(SELECT id FROM releases WHERE source_id = ?)");
+    for (const QString &table : {QStringLiteral("cov_items"), QStringLiteral("maint_path_sections"),
+                                 QStringLiteral("maint_sections"), QStringLiteral("maint_releases")}) {
+        auto stmt = db.prepare(QStringLiteral("DELETE FROM %1 WHERE release_id IN %2").arg(table, releases));
+        if (!stmt)
+            return stmt.status();
+        stmt->bind(1, gitSourceId);
+        KL_TRY(stmt->exec());
+    }
+    return txn.commit();
 }
 
 } // namespace kl::ingest

@@ -225,6 +225,9 @@ struct SubsystemMap::Data
     QHash<QString, int> indexByName;
     bool directoryBased = false;
     int depth = 0;
+    bool rooted = false;           // directory-root scheme (dirs:ROOT,...:DEPTH)
+    QSet<QString> roots;           // the directories its roots matched
+    QStringList unmatchedRoots;
 
     QList<CompiledSection> compiled;
     QList<QList<FilePattern>> includes;              // per section, F: patterns
@@ -237,15 +240,74 @@ struct SubsystemMap::Data
         sections.append(std::move(section));
     }
 
+    // Compiles a section's F:/X:/N: fields (raw values, as written) and appends it.
+    void appendSection(const MaintainersSection &section, QList<QString> rawIncludes,
+                       QList<QString> rawExcludes, const QSet<QString> &directories);
+
     QString directoryKey(const QString &path) const
     {
         const QStringList parts = path.split(QLatin1Char('/'));
+        if (rooted)
+            return rootedKey(parts);
         if (parts.size() <= 1)
             return QStringLiteral("(top)");
         const int keep = std::min<int>(depth, int(parts.size()) - 1);
         return QStringList(parts.mid(0, keep)).join(QLatin1Char('/'));
     }
+
+    // The deepest ancestor that is a root wins ("sys/dev/*" before "sys/*" for sys/dev/pci/x.c).
+    QString rootedKey(const QStringList &parts) const
+    {
+        const int directories = int(parts.size()) - 1;
+        for (int n = directories; n >= 1; --n) {
+            if (!roots.contains(QStringList(parts.mid(0, n)).join(QLatin1Char('/'))))
+                continue;
+            const int keep = std::min(n + depth - 1, directories);
+            return QStringList(parts.mid(0, keep)).join(QLatin1Char('/'));
+        }
+        return QStringLiteral("(other)");
+    }
 };
+
+void SubsystemMap::Data::appendSection(const MaintainersSection &section, QList<QString> rawIncludes,
+                                      QList<QString> rawExcludes, const QSet<QString> &directories)
+{
+    CompiledSection c;
+    QList<FilePattern> inc;
+    for (const auto &f : section.fields) {
+        if (f.type == QLatin1Char('F') || f.type == QLatin1Char('X')) {
+            FilePattern pattern = makeFilePattern(
+                (f.type == QLatin1Char('F') ? rawIncludes : rawExcludes).takeFirst(), directories);
+            if (!pattern.invalid.isEmpty())
+                warnings.append({f.line, QStringLiteral("%1: pattern '%2' is not a valid pattern (%3); it matches nothing")
+                                             .arg(f.type).arg(f.value, pattern.invalid)});
+            (f.type == QLatin1Char('F') ? inc : c.excludes).append(pattern);
+        }
+        else if (f.type == QLatin1Char('N')) {
+            QRegularExpression re(f.value, QRegularExpression::ExtendedPatternSyntaxOption);
+            if (!re.isValid()) {
+                warnings.append({f.line, QStringLiteral("N: pattern is not a valid regular expression: %1")
+                                             .arg(re.errorString())});
+                continue;
+            }
+            c.nameRegexes.append({re, requiredLiteral(f.value, true)});
+        }
+    }
+    const int index = int(sections.size());
+    for (int p = 0; p < inc.size(); ++p)
+        buckets[bucketOf(inc.at(p).literalPrefix)].append({index, p});
+    if (!c.nameRegexes.isEmpty())
+        sectionsWithNameRegex.append(index);
+    includes.append(inc);
+    compiled.append(c);
+    if (indexByName.contains(section.name))
+        warnings.append({section.line, QStringLiteral("duplicate section heading '%1' (first at line %2)")
+                                           .arg(section.name)
+                                           .arg(sections.at(indexByName.value(section.name)).line)});
+    if (!indexByName.contains(section.name))
+        indexByName.insert(section.name, index);
+    sections.append(section);
+}
 
 QStringList MaintainersSection::values(QChar type) const
 {
@@ -338,44 +400,9 @@ SubsystemMap SubsystemMap::fromMaintainers(const QByteArray &text, const QSet<QS
     auto flush = [&]() {
         if (!inSection)
             return;
-        CompiledSection c;
-        QList<FilePattern> inc;
-        for (const auto &f : current.fields) {
-            if (f.type == QLatin1Char('F') || f.type == QLatin1Char('X')) {
-                FilePattern pattern = makeFilePattern(
-                    (f.type == QLatin1Char('F') ? rawIncludes : rawExcludes).takeFirst(), directories);
-                if (!pattern.invalid.isEmpty())
-                    d.warnings.append({f.line, QStringLiteral("%1: pattern '%2' is not a valid pattern (%3); it matches nothing")
-                                                   .arg(f.type).arg(f.value, pattern.invalid)});
-                (f.type == QLatin1Char('F') ? inc : c.excludes).append(pattern);
-            }
-            else if (f.type == QLatin1Char('N')) {
-                QRegularExpression re(f.value, QRegularExpression::ExtendedPatternSyntaxOption);
-                if (!re.isValid()) {
-                    d.warnings.append({f.line, QStringLiteral("N: pattern is not a valid regular expression: %1")
-                                                   .arg(re.errorString())});
-                    continue;
-                }
-                c.nameRegexes.append({re, requiredLiteral(f.value, true)});
-            }
-        }
+        d.appendSection(current, rawIncludes, rawExcludes, directories);
         rawIncludes.clear();
         rawExcludes.clear();
-        const int index = int(d.sections.size());
-        for (int p = 0; p < inc.size(); ++p)
-            d.buckets[bucketOf(inc.at(p).literalPrefix)].append({index, p});
-        if (!c.nameRegexes.isEmpty())
-            d.sectionsWithNameRegex.append(index);
-        d.includes.append(inc);
-        d.compiled.append(c);
-        if (d.indexByName.contains(current.name))
-            d.warnings.append({current.line, QStringLiteral("duplicate section heading '%1' (first at line %2)")
-                                                 .arg(current.name)
-                                                 .arg(d.sections.at(d.indexByName.value(current.name)).line)});
-        const QString name = current.name;
-        if (!d.indexByName.contains(name))
-            d.indexByName.insert(name, index);
-        d.sections.append(current);
         current = MaintainersSection();
         inSection = false;
     };
@@ -442,9 +469,32 @@ SubsystemMap SubsystemMap::fromMaintainers(const QByteArray &text, const QSet<QS
     return map;
 }
 
-SubsystemMap SubsystemMap::fromDirectories(const QStringList &paths, int depth)
+SubsystemMap SubsystemMap::fromSections(const QList<MaintainersSection> &sections,
+                                       const QList<MaintainersWarning> &warnings,
+                                       const QSet<QString> &directories)
 {
     SubsystemMap map;
+    map.d->warnings = warnings;
+    for (const MaintainersSection &s : sections) {
+        QList<QString> inc, exc;
+        for (const auto &f : s.fields) {
+            if (f.type == QLatin1Char('F'))
+                inc.append(f.value);
+            else if (f.type == QLatin1Char('X'))
+                exc.append(f.value);
+        }
+        map.d->appendSection(s, inc, exc, directories);
+    }
+    return map;
+}
+
+SubsystemMap SubsystemMap::fromDirectories(const QStringList &paths, int depth)
+{
+    return fromDirectoriesWith(SubsystemMap(), paths, depth);
+}
+
+SubsystemMap SubsystemMap::fromDirectoriesWith(SubsystemMap map, const QStringList &paths, int depth)
+{
     Data &d = *map.d;
     d.directoryBased = true;
     d.depth = std::max(1, depth);
@@ -460,6 +510,36 @@ SubsystemMap SubsystemMap::fromDirectories(const QStringList &paths, int depth)
     }
     return map;
 }
+
+SubsystemMap SubsystemMap::fromDirectoryRoots(const QStringList &paths, const QStringList &roots, int depth)
+{
+    QSet<QString> directories;
+    for (const QString &p : paths)
+        for (qsizetype slash = p.indexOf(QLatin1Char('/')); slash > 0; slash = p.indexOf(QLatin1Char('/'), slash + 1))
+            directories.insert(p.left(slash));
+    SubsystemMap map;
+    Data &d = *map.d;
+    d.depth = std::max(1, depth);
+    for (QString root : roots) {
+        while (root.endsWith(QLatin1Char('/')))
+            root.chop(1);
+        // Qt's wildcard conversion keeps '*' and '?' inside one path component.
+        const QRegularExpression glob(QRegularExpression::wildcardToRegularExpression(root));
+        bool matched = false;
+        for (const QString &dir : std::as_const(directories)) {
+            if (glob.match(dir).hasMatch()) {
+                d.roots.insert(dir);
+                matched = true;
+            }
+        }
+        if (!matched)
+            d.unmatchedRoots.append(root);
+    }
+    d.rooted = true;   // even when no root matched: every path is then "(other)"
+    return fromDirectoriesWith(std::move(map), paths, depth);
+}
+
+QStringList SubsystemMap::unmatchedRoots() const { return d->unmatchedRoots; }
 
 bool SubsystemMap::isDirectoryBased() const { return d->directoryBased; }
 int SubsystemMap::directoryDepth() const { return d->depth; }

@@ -1,7 +1,9 @@
 #include <kernellens/models/coverage.h>
+#include <kernellens/models/crate_coverage.h>
 
 #include <kernellens/index/store.h>
 
+#include "coverage_scripting.h"
 #include "src/primary_source.h"
 
 #include <QHash>
@@ -196,6 +198,17 @@ Result<CoverageSnapshot> coverageSnapshot(Store &store, const QString &tag)
     return snapshotOf(store, *release);
 }
 
+Result<QString> coverageItemKindTitle(Store &store, const QString &tag, const QString &kind)
+{
+    auto release = findRelease(store, tag);
+    if (!release)
+        return release.status();
+    auto model = bindingModelOfRelease(store, release->id);
+    if (!model)
+        return model.status();
+    return *model == QLatin1String("scripting") ? scriptingKindTitle(kind) : kind;
+}
+
 Result<QList<CoverageItem>> coverageItems(Store &store, const QString &tag, const QString &subsystem,
                                           const QString &kind)
 {
@@ -340,7 +353,9 @@ Result<QList<CoverageSnapshot>> coverageTrend(Store &store)
     return out;
 }
 
-Result<report::Section> coverageSection(Store &store, const Filter &filter)
+namespace {
+
+Result<report::Section> releaseCoverageSection(Store &store, const Filter &filter)
 {
     using report::Column;
     auto snap = coverageSnapshot(store, filter.release);
@@ -536,7 +551,21 @@ Result<report::Section> coverageSection(Store &store, const Filter &filter)
     }
     bar.series.append(bcSeries);
     section.charts.append(bar);
+    auto model = bindingModelOfRelease(store, snap->release.id);
+    if (!model)
+        return model.status();
+    if (*model == QLatin1String("scripting"))
+        presentAsScripting(section, snap->release.hasSecondLanguage, snap->release.tag);
     return section;
+}
+
+} // namespace
+
+// Binding crates (crate_coverage.cpp) add their tables to the release coverage, so the GUI, the
+// report and the CLI show them in the one coverage section.
+Result<report::Section> coverageSection(Store &store, const Filter &filter)
+{
+    return withCrateSections(store, releaseCoverageSection(store, filter));
 }
 
 } // namespace kl::models

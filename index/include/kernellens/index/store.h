@@ -49,6 +49,13 @@ public:
     Result<QString> watermark(qint64 sourceId, const QString &key);
     Status setWatermark(qint64 sourceId, const QString &key, const QString &value);
 
+    // Per-source settings (source_settings): named values that persist across runs, e.g. a git
+    // source's second_language, subsystem_scheme or binding_model. A missing setting reads as an
+    // empty string; settings() returns every stored one.
+    Result<QString> setting(qint64 sourceId, const QString &name);
+    Result<QHash<QString, QString>> settings(qint64 sourceId);
+    Status setSetting(qint64 sourceId, const QString &name, const QString &value);
+
     // Parse warnings are facts too: `stats` counts them by kind, and a rerun clears a source's.
     Status addWarning(qint64 sourceId, const QString &kind, const QString &location,
                       const QString &message);

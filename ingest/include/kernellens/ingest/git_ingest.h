@@ -7,6 +7,7 @@
 #include <kernellens/index/job.h>
 #include <kernellens/index/result.h>
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -24,10 +25,15 @@ struct GitIngestOptions
     QString source;                 // a local path (worktree or bare) or a URL
     QString branch;                 // empty: HEAD
     bool firstParent = false;
-    QString tagPattern = QStringLiteral("v*");
+    // Per-source settings (source_settings.h): an empty value keeps the one stored with the
+    // source, else its default (shown after each). They persist for the next run.
+    QString tagPattern;             // release tags (v*)
     bool includeRcTags = false;
-    QString languagesFile;          // empty: the built-in definitions
-    QString secondLanguage = QStringLiteral("Rust");
+    QString languagesFile;          // definitions file, or "builtin" (the compiled-in ones)
+    QString secondLanguage;         // (Rust)
+    QString subsystemScheme;        // auto | linux | freebsd | dirs:ROOT[,ROOT...][:DEPTH] (auto)
+    QString bindingModel;           // linux | crate | scripting (linux)
+    QString bindingTree;            // crate: location of the ingested C tree source (none)
     int threads = 2;                // diff workers (each has its own git_repository)
 };
 
@@ -48,6 +54,8 @@ struct GitIngestSummary
     qint64 objectsMissing = 0;      // distinct objects first found missing or corrupt in this run
     qint64 fileChangesUnknown = 0;  // commit_files rows with unknown (NULL) counts
     qint64 snapshotsIncomplete = 0; // snapshots with files whose blob is missing
+    QHash<QString, QString> settings;   // the per-source settings this run used (stored)
+    QStringList settingChanges;     // "subsystem scheme: dirs:sys/dev/*:1 (was auto)"
     double historySeconds = 0;
     double snapshotSeconds = 0;
 };

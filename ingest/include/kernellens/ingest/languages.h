@@ -31,6 +31,10 @@ public:
 
     static QString otherLanguage() { return QStringLiteral("Other"); }
     static QString builtinText();
+    // Named definitions shipped with KernelLens ("netbsd": resources/languages/netbsd.conf), for
+    // `--languages NAME`; empty for an unknown name.
+    static QString namedText(const QString &name);
+    static QStringList namedDefinitions();
 
 private:
     struct Rule

@@ -29,7 +29,9 @@ Status analyzeReleaseTrees(Store &store, qint64 gitSourceId, const QString &repo
 
 struct ReleaseInventoryOptions
 {
-    int directoryDepth = 2;                          // subsystems of trees without MAINTAINERS
+    QString subsystemScheme = QStringLiteral("auto");  // subsystem_scheme.h
+    QString bindingModel = QStringLiteral("linux");    // linux | scripting (| crate)
+    int directoryDepth = 2;                          // subsystems when no MAINTAINERS applies
     QString languageTag = QStringLiteral("RUST");    // "[RUST]" sections, the RUST section
     QString languageSuffix = QStringLiteral(".rs");  // second-language files
     QString languageDirectory = QStringLiteral("rust/");
@@ -37,5 +39,15 @@ struct ReleaseInventoryOptions
 
 Status analyzeReleaseTrees(Store &store, qint64 gitSourceId, const QString &repositoryPath,
                            const JobContext &ctx, const ReleaseInventoryOptions &options);
+
+// The options a source's stored settings give (source_settings.h): subsystem scheme, binding
+// model, and the second language's tag, file suffix and directory.
+Result<ReleaseInventoryOptions> inventoryOptions(Store &store, qint64 gitSourceId);
+// What the inventory of a source depends on besides its trees; a change means every release is
+// analysed again (see forgetReleaseTrees).
+QString inventorySettingsKey(const ReleaseInventoryOptions &options);
+// Drops the inventory of every release of the source (maint_*/cov_* rows; the blob facts cache
+// stays), in one transaction.
+Status forgetReleaseTrees(Store &store, qint64 gitSourceId);
 
 } // namespace kl::ingest

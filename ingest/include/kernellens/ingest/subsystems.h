@@ -21,6 +21,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace kl {
 
@@ -72,6 +73,27 @@ public:
     // One section per directory at `depth` (1 = top-level directories) among `paths`; files
     // above that depth belong to their own directory, top-level files to "(top)".
     static SubsystemMap fromDirectories(const QStringList &paths, int depth);
+    // Directories under given roots (`dirs:ROOT,...:DEPTH` scheme): a root is a directory path or
+    // a glob of one whose '*'/'?' stay within a path component ("sys/dev/*", "sys/net*"). A path
+    // belongs to its deepest ancestor directory that matches a root, extended by up to
+    // depth - 1 further directories (depth 1: the root directory itself); paths under no root
+    // belong to "(other)". Roots that match no directory are listed by unmatchedRoots().
+    static SubsystemMap fromDirectoryRoots(const QStringList &paths, const QStringList &roots, int depth);
+    QStringList unmatchedRoots() const;
+    // Parses FreeBSD's table-format MAINTAINERS ("subsystem<TAB>login<TAB>notes" rows under a
+    // "subsystem login notes" header and a line of dashes; freebsd_maintainers.cpp, rules in
+    // docs/coverage.md). std::nullopt when the text is not in that format, so the caller can
+    // fall back to another scheme. `directories` resolve rows that name an area ("net80211",
+    // "ath(4)") to the tree's directories; without them such rows keep no paths.
+    static std::optional<SubsystemMap> fromFreeBsdMaintainers(const QByteArray &text,
+                                                              const QSet<QString> &directories = {});
+    // Cheap test of the table header, for "auto" scheme detection.
+    static bool looksLikeFreeBsdMaintainers(const QByteArray &text);
+    // Builds a map from ready sections whose F:/X:/N: fields hold get_maintainer.pl-style
+    // patterns (used by the parsers of other MAINTAINERS formats); `warnings` are kept as given.
+    static SubsystemMap fromSections(const QList<MaintainersSection> &sections,
+                                     const QList<MaintainersWarning> &warnings,
+                                     const QSet<QString> &directories = {});
 
     bool isDirectoryBased() const;
     int directoryDepth() const;
@@ -87,6 +109,7 @@ public:
     QList<int> sectionIndexesFor(const QString &path) const;
 
 private:
+    static SubsystemMap fromDirectoriesWith(SubsystemMap map, const QStringList &paths, int depth);
     struct Data;
     std::unique_ptr<Data> d;
 };

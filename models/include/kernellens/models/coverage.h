@@ -100,6 +100,10 @@ Result<CoverageSnapshot> coverageSnapshot(Store &store, const QString &tag);
 // bound-header, uapi-header, helper, module, driver, referenced-export).
 Result<QList<CoverageItem>> coverageItems(Store &store, const QString &tag, const QString &subsystem,
                                           const QString &kind = {});
+// How an item kind reads for the binding model of the source of release `tag` (empty = latest):
+// the scripting model (NetBSD Lua) says "exposed function" for helper, "Lua script" for driver...;
+// other models keep the kind.
+Result<QString> coverageItemKindTitle(Store &store, const QString &tag, const QString &kind);
 Result<CoverageDiff> coverageDiff(Store &store, const QString &fromTag, const QString &toTag,
                                   const QString &subsystem = {});
 // Every release with an inventory, oldest first.
