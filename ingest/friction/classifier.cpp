@@ -64,9 +64,6 @@ Result<FrictionClassifier> FrictionClassifier::load(const QString &modelPath, co
     if (!model)
         return model.status();
     impl->model = std::move(model.value());
-    if (impl->model.featureCount() != kModelFeatureCount)
-        return Status::error(QStringLiteral("%1: the model has %2 features; this build expects %3 (retrain with train-friction)")
-                                 .arg(modelPath).arg(impl->model.featureCount()).arg(kModelFeatureCount));
 
     // The sidecar holds what liblinear's format cannot: the decision threshold chosen in training
     // and the feature configuration the model was trained with.
@@ -88,6 +85,9 @@ Result<FrictionClassifier> FrictionClassifier::load(const QString &modelPath, co
         impl->features = featureConfigFromJson(meta.value(QStringLiteral("features")).toObject());
         metaBytesForVersion = *metaBytes;
     }
+    if (impl->model.featureCount() != modelFeatureCount(impl->features))
+        return Status::error(QStringLiteral("%1: the model has %2 features; this build expects %3 (retrain with train-friction)")
+                                 .arg(modelPath).arg(impl->model.featureCount()).arg(modelFeatureCount(impl->features)));
     QCryptographicHash hash(QCryptographicHash::Sha1);
     hash.addData(*modelBytes);
     hash.addData(*lexBytes);
@@ -147,6 +147,16 @@ MessageFriction FrictionClassifier::score(const QString &ownText) const
     if (a.naks > 0 && !result.categories.contains(QStringLiteral("rejection")))
         result.categories.prepend(QStringLiteral("rejection"));
 
+    if (result.uncivil && d.features.tone) {
+        // Tone cues name what a sentence does ("tone: rhetorical"), which says more than "model".
+        for (int si = 0; si < int(a.sentences.size()); ++si) {
+            const unsigned tone = a.sentences[size_t(si)].tone;
+            for (int cue = 0; cue < ToneCueCount; ++cue)
+                if (tone & (1u << cue))
+                    addEvidence(si, QStringLiteral("tone: ") + QLatin1String(toneCueName(cue)), QStringLiteral("incivility"),
+                                d.model.weight(kModelFeatureCount + 1 + cue));
+        }
+    }
     if (result.uncivil) {
         // The sentences that pushed the linear decision most: at most three, each carrying at
         // least 40% of the strongest one's weight.

@@ -143,12 +143,6 @@ bool isNakNegated(QStringView previousLower)
     return false;
 }
 
-bool isSecondPerson(QStringView lower)
-{
-    return lower == QLatin1String("you") || lower == QLatin1String("your")
-           || lower == QLatin1String("you're") || lower == QLatin1String("yourself")
-           || lower == QLatin1String("you've") || lower == QLatin1String("u");
-}
 
 bool isIdentifier(QStringView word)
 {
@@ -222,6 +216,18 @@ bool aimedAtTool(const Analysis &a, QStringView low, const Lexicon &lexicon, int
 
 } // namespace
 
+bool isSecondPerson(QStringView lower)
+{
+    return lower == QLatin1String("you") || lower == QLatin1String("your")
+           || lower == QLatin1String("you're") || lower == QLatin1String("yourself")
+           || lower == QLatin1String("you've") || lower == QLatin1String("u");
+}
+
+int modelFeatureCount(const FeatureConfig &config)
+{
+    return kModelFeatureCount + (config.tone ? kToneFeatureCount : 0);
+}
+
 FeatureConfig shippedFeatureConfig()
 {
     return FeatureConfig{};
@@ -239,7 +245,8 @@ QJsonObject toJson(const FeatureConfig &c)
                        {QStringLiteral("normFloor"), c.normFloor},
                        {QStringLiteral("placeholders"), c.placeholders},
                        {QStringLiteral("negation"), c.negation},
-                       {QStringLiteral("nuisance"), c.nuisance}};
+                       {QStringLiteral("nuisance"), c.nuisance},
+                       {QStringLiteral("tone"), c.tone}};
 }
 
 FeatureConfig featureConfigFromJson(const QJsonObject &j)
@@ -256,6 +263,7 @@ FeatureConfig featureConfigFromJson(const QJsonObject &j)
     c.placeholders = j.value(QStringLiteral("placeholders")).toBool(c.placeholders);
     c.negation = j.value(QStringLiteral("negation")).toBool(c.negation);
     c.nuisance = j.value(QStringLiteral("nuisance")).toBool(c.nuisance);
+    c.tone = j.value(QStringLiteral("tone")).toBool(c.tone);
     return c;
 }
 
@@ -602,6 +610,7 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
         if (s.shouting)
             ++a.shoutingSentences;
     }
+    markToneCues(a);
     return a;
 }
 
@@ -717,6 +726,16 @@ void features(const Analysis &a, const FeatureConfig &config, std::vector<Featur
         // Normalised on its own and appended after the dense block (indices above kFeatureCount).
         finishBlock(nuisance, config, 1.0);
         out.insert(out.end(), nuisance.begin(), nuisance.end());
+    }
+    if (config.tone) {
+        auto tone = [&](int which, double value) {
+            if (value != 0)
+                out.push_back({kModelFeatureCount + 1 + which, value * config.denseScale, -1});
+        };
+        for (int cue = 0; cue < ToneCueCount; ++cue)
+            tone(cue, std::log1p(double(a.toneSentences[cue])));
+        tone(ToneCueCount, std::log1p(double(a.worstTone)));
+        tone(ToneCueCount + 1, std::log1p(double(a.toneAddressed)));
     }
 }
 

@@ -3,6 +3,8 @@
 // and quotes dropped), sentences, tokens, lexicon matching, technical-vocabulary neutralisation,
 // shouting, NAKs, and the hashed feature vector. No liblinear here.
 
+#include "tone_cues.h"
+
 #include <kernellens/index/result.h>
 #include <kernellens/ingest/friction.h>
 
@@ -35,6 +37,10 @@ inline constexpr int kFeatureCount = kHashSize + DenseCount;
 // never emits them, so technical vocabulary weighs nothing in a decision.
 inline constexpr int kNuisanceSize = 1 << 12;
 inline constexpr int kModelFeatureCount = kFeatureCount + kNuisanceSize;
+// With FeatureConfig::tone, the tone block follows the nuisance block: one log-count per cue,
+// the worst sentence's cue count, and cue sentences that also address "you". A model trained
+// with it has kModelFeatureCount + kToneFeatureCount features; models without it are unchanged.
+inline constexpr int kToneFeatureCount = ToneCueCount + 2;
 inline constexpr int kFeatureVersion = 4;
 
 // How the hashed block is built. The shipped values are the defaults; the trainer can vary them
@@ -56,6 +62,7 @@ struct FeatureConfig
     double denseScale = 1.0;    // scale of the lexicon/style features (less regularised when > 1)
     bool nuisance = true;       // train with the technical-word block (see kNuisanceSize)
     bool emitNuisance = false;  // set by the trainer for training documents only; never saved
+    bool tone = false;          // the tone block (tone_cues.h); off in models trained before it
 };
 FeatureConfig shippedFeatureConfig();
 QJsonObject toJson(const FeatureConfig &config);
@@ -122,6 +129,7 @@ struct Sentence
     int tokenCount = 0;
     bool shouting = false;
     bool nak = false;
+    unsigned tone = 0;     // bit per ToneCue
 };
 
 struct Token
@@ -154,7 +162,13 @@ struct Analysis
     int shoutingSentences = 0;
     int strongHits = 0;
     int categoryHits[kCategoryCount] = {};
+    int toneSentences[ToneCueCount] = {};
+    int worstTone = 0;               // most cues in one sentence
+    int toneAddressed = 0;           // cue sentences that also address "you"
 };
+
+// Features per model: kModelFeatureCount, plus the tone block when the config has it.
+int modelFeatureCount(const FeatureConfig &config);
 
 Analysis analyse(const QString &text, const Lexicon &lexicon);
 
@@ -176,6 +190,7 @@ int strongHits(const Analysis &analysis);
 double adjustedScore(double modelProbability, const Analysis &analysis);
 
 QString sentenceText(const QString &text, const Sentence &sentence);
+bool isSecondPerson(QStringView lower);   // you, your, you're, yourself, you've, u
 std::uint64_t tokenKey(QStringView token);
 
 } // namespace kl::friction::detail

@@ -174,7 +174,7 @@ void appendEmbedding(const Analysis &a, std::vector<feature_node> &x)
         return;
     const double scale = g_embeddings.weight / std::sqrt(norm);
     for (size_t j = 0; j < mean.size(); ++j)
-        x.push_back({kModelFeatureCount + 1 + int(j), mean[j] * scale});
+        x.push_back({modelFeatureCount(g_features) + 1 + int(j), mean[j] * scale});
 }
 
 Doc makeDoc(const QString &text, int label, const Lexicon &lexicon)
@@ -868,6 +868,8 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("placeholders"), QStringLiteral("_user/_ident placeholders, 0/1"), QStringLiteral("b"), QString::number(int(defaults.placeholders))});
     parser.addOption({QStringLiteral("negation"), QStringLiteral("not_ twins after negations, 0/1"), QStringLiteral("b"), QString::number(int(defaults.negation))});
     parser.addOption({QStringLiteral("nuisance"), QStringLiteral("train with the technical-word nuisance block, 0/1"), QStringLiteral("b"), QString::number(int(defaults.nuisance))});
+    parser.addOption({QStringLiteral("tone"), QStringLiteral("the tone block (tone cues: judgement, rhetorical questions, condescension, stop, sarcasm), 0/1"),
+                      QStringLiteral("b"), QString::number(int(defaults.tone))});
     parser.addOption({QStringLiteral("norm-floor"), QStringLiteral("floor of the squared L2 norm per block"), QStringLiteral("n"), QString::number(defaults.normFloor)});
     parser.process(app);
     set_print_string_function(silent);
@@ -885,6 +887,8 @@ int main(int argc, char *argv[])
         g_features.negation = parser.value(QStringLiteral("negation")).toInt() != 0;
         g_features.normFloor = parser.value(QStringLiteral("norm-floor")).toInt();
         g_features.nuisance = parser.value(QStringLiteral("nuisance")).toInt() != 0;
+        g_features.tone = parser.value(QStringLiteral("tone")).toInt() != 0;
+        g_featureEnd = modelFeatureCount(g_features);
     }
 
     const QString dataDir = parser.value(QStringLiteral("data"));
@@ -980,7 +984,7 @@ int main(int argc, char *argv[])
             err << st.message() << '\n';
             return 1;
         }
-        g_featureEnd = kModelFeatureCount + g_embeddings.dim;
+        g_featureEnd = modelFeatureCount(g_features) + g_embeddings.dim;
         err << "embeddings: " << g_embeddings.row.size() << " words, dim " << g_embeddings.dim << ", weight " << g_embeddings.weight << '\n';
     }
     Params params;
