@@ -554,7 +554,11 @@ report::Chart printableSpec(const report::Chart &in)
 
 QChart *createChart(const report::Chart &rawSpec, const Theme &theme, const HoverHandler &onHover)
 {
-    const report::Chart spec = printableSpec(rawSpec);
+    report::Chart spec = printableSpec(rawSpec);
+    // A stacked area over one category has no width and draws nothing (a tree with one release
+    // tag): the same stack as bars shows it.
+    if (spec.kind == report::Chart::Kind::StackedArea && spec.categories.size() < 2)
+        spec.kind = report::Chart::Kind::StackedBar;
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setTitle(spec.title);

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void chartObjectForViews();
     void hostileTextIsEscapedInSvg();
     void emptyAndGappyChartsRender();
+    void oneCategoryStackedAreaDrawsBars();
     void formatsValues();
     void shareAxisStopsAtHundred();
 };
@@ -147,6 +148,26 @@ void TestChartAdapter::emptyAndGappyChartsRender()
     gappy.series[1].values = {qQNaN()};
     gappy.percent = true;
     QVERIFY(!charts::renderImage(gappy, QSize(300, 200), charts::Theme::light()).isNull());
+}
+
+// A tree with one release tag: a stacked area over one category has no width, so the adapter
+// draws the same stack as bars, and the picture is not empty.
+void TestChartAdapter::oneCategoryStackedAreaDrawsBars()
+{
+    auto spec = testing::chartOfKind(report::Chart::Kind::StackedArea);
+    spec.categories = spec.categories.mid(0, 1);
+    for (auto &series : spec.series)
+        series.values = series.values.mid(0, 1);
+    std::unique_ptr<QChart> chart(charts::createChart(spec, charts::Theme::light(), {}));
+    QVERIFY(!chart->series().isEmpty());
+    QCOMPARE(chart->series().first()->type(), QAbstractSeries::SeriesTypeStackedBar);
+    chart->resize(500, 300);
+    QVERIFY(distinctColours(charts::renderImage(chart.get(), QSize(500, 300))) > 8);
+    spec.categories << QStringLiteral("v2");
+    for (auto &series : spec.series)
+        series.values << 1.0;
+    std::unique_ptr<QChart> two(charts::createChart(spec, charts::Theme::light(), {}));
+    QCOMPARE(two->series().first()->type(), QAbstractSeries::SeriesTypeArea);
 }
 
 void TestChartAdapter::formatsValues()
