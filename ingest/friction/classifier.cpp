@@ -104,7 +104,7 @@ MessageFriction FrictionClassifier::score(const QString &ownText) const
 {
     const Impl &d = *m_impl;
     MessageFriction result;
-    const Analysis a = analyse(ownText, d.lexicon);
+    const Analysis a = analyse(ownText, d.lexicon, d.features.tone);
     thread_local std::vector<Feature> feats;
     features(a, d.features, feats);
     std::vector<double> contribution(a.sentences.size(), 0.0);

@@ -390,7 +390,7 @@ bool Lexicon::tokenMatches(const QString &pattern, QStringView token)
     return false;
 }
 
-Analysis analyse(const QString &text, const Lexicon &lexicon)
+Analysis analyse(const QString &text, const Lexicon &lexicon, bool toneCues)
 {
     Analysis a;
     a.lowered.resize(text.size());
@@ -610,7 +610,8 @@ Analysis analyse(const QString &text, const Lexicon &lexicon)
         if (s.shouting)
             ++a.shoutingSentences;
     }
-    markToneCues(a);
+    if (toneCues)
+        markToneCues(a);
     return a;
 }
 

@@ -170,7 +170,9 @@ struct Analysis
 // Features per model: kModelFeatureCount, plus the tone block when the config has it.
 int modelFeatureCount(const FeatureConfig &config);
 
-Analysis analyse(const QString &text, const Lexicon &lexicon);
+// `toneCues`: also mark the tone cues (tone_cues.h); only models trained with the tone block read
+// them, so the others do not pay for the pattern matching.
+Analysis analyse(const QString &text, const Lexicon &lexicon, bool toneCues = false);
 
 struct Feature
 {

@@ -179,7 +179,7 @@ void appendEmbedding(const Analysis &a, std::vector<feature_node> &x)
 
 Doc makeDoc(const QString &text, int label, const Lexicon &lexicon)
 {
-    const Analysis a = analyse(text, lexicon);
+    const Analysis a = analyse(text, lexicon, g_features.tone);
     std::vector<Feature> f;
     FeatureConfig config = g_features;
     config.emitNuisance = true;
@@ -922,7 +922,7 @@ int main(int argc, char *argv[])
         QFile meta(mf.fileName() + QStringLiteral(".json"));
         if (meta.open(QIODevice::ReadOnly))
             config = featureConfigFromJson(QJsonDocument::fromJson(meta.readAll()).object().value(QStringLiteral("features")).toObject());
-        const Analysis a = analyse(parser.value(QStringLiteral("explain")), *lexicon);
+        const Analysis a = analyse(parser.value(QStringLiteral("explain")), *lexicon, config.tone);
         std::vector<Feature> fs;
         features(a, config, fs);
         std::vector<double> contrib(a.sentences.size());

@@ -61,7 +61,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
         QFETCH(QStringList, expected);
-        const Analysis a = analyse(text, m_lexicon);
+        const Analysis a = analyse(text, m_lexicon, true);
         QStringList fired;
         for (int cue = 0; cue < ToneCueCount; ++cue)
             if (a.toneSentences[cue] > 0)
@@ -71,8 +71,10 @@ private Q_SLOTS:
 
     void featuresOnlyWithToneConfig()
     {
-        const Analysis a = analyse(QStringLiteral("Did you even test this? Stop sending it."), m_lexicon);
+        const Analysis a = analyse(QStringLiteral("Did you even test this? Stop sending it."), m_lexicon, true);
         QCOMPARE(a.worstTone, 1);
+        // Without the tone block nothing is marked (the shipped model does not pay for it).
+        QCOMPARE(analyse(QStringLiteral("Did you even test this?"), m_lexicon).worstTone, 0);
         QCOMPARE(a.toneAddressed, 1);
         std::vector<Feature> plain, tone;
         FeatureConfig config;
