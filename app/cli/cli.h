@@ -5,6 +5,7 @@
 #include <kernellens/index/job.h>
 #include <kernellens/index/result.h>
 #include <kernellens/index/store.h>
+#include <kernellens/models/filter.h>
 #include <kernellens/models/report.h>
 
 #include <QCommandLineParser>
@@ -50,6 +51,11 @@ struct Context
 // Parses a subcommand's options; --help prints and returns false with exitCode set.
 // `args` starts with the subcommand's own name, as QCommandLineParser expects.
 bool parseOrExit(Context &ctx, QCommandLineParser &parser, const QStringList &args, int &exitCode);
+
+// --releases feature|all of the per-release commands (docs/git.md, "Release series").
+QCommandLineOption releasesOption();
+// Sets filter.releases from the option; false (with a usage message in `error`) for another value.
+bool parseReleases(const QCommandLineParser &parser, const QCommandLineOption &option, models::Filter &filter, QString &error);
 
 using Command = int (*)(Context &, const QStringList &args);
 

@@ -21,7 +21,8 @@ int adoption(Context &ctx, const QStringList &args)
                                        QStringLiteral("NAME"));
     const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("first date (YYYY-MM-DD)"), QStringLiteral("DATE"));
     const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("last date (YYYY-MM-DD)"), QStringLiteral("DATE"));
-    parser.addOptions({by, subsystem, since, until});
+    const QCommandLineOption releases = releasesOption();
+    parser.addOptions({by, subsystem, since, until, releases});
     int exitCode = ExitOk;
     if (!parseOrExit(ctx, parser, args, exitCode))
         return exitCode;
@@ -35,6 +36,8 @@ int adoption(Context &ctx, const QStringList &args)
         filter.period = models::Period::Month;
     else
         return ctx.usage(QStringLiteral("--by takes release or month, not '%1'").arg(period));
+    if (QString error; !parseReleases(parser, releases, filter, error))
+        return ctx.usage(error);
     filter.subsystem = parser.value(subsystem);
     for (const auto &[option, date] : {std::pair{&since, &filter.since}, std::pair{&until, &filter.until}}) {
         if (!parser.isSet(*option))

@@ -45,6 +45,8 @@ int coverage(Context &ctx, const QStringList &args)
     parser.addOption(compareOption);
     parser.addOption(subsystemOption);
     parser.addOption(failUnderOption);
+    const QCommandLineOption releases = releasesOption();
+    parser.addOption(releases);
     int exitCode = ExitOk;
     if (!parseOrExit(ctx, parser, args, exitCode))
         return exitCode;
@@ -64,10 +66,12 @@ int coverage(Context &ctx, const QStringList &args)
         thresholds.append({spec.left(eq).trimmed(), value});
     }
 
+    models::Filter filter;
+    if (QString error; !parseReleases(parser, releases, filter, error))
+        return ctx.usage(error);
     auto store = ctx.openStore(Store::Mode::ReadOnly);
     if (!store)
         return ctx.fail(store.status());
-    models::Filter filter;
     filter.release = parser.value(releaseOption);
     filter.compareRelease = parser.value(compareOption);
     filter.subsystem = parser.value(subsystemOption);

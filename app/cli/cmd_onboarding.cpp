@@ -18,7 +18,8 @@ int onboarding(Context &ctx, const QStringList &args)
                                 QStringLiteral("quarter"));
     const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("first date (YYYY-MM-DD)"), QStringLiteral("DATE"));
     const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("last date (YYYY-MM-DD)"), QStringLiteral("DATE"));
-    parser.addOptions({by, since, until});
+    const QCommandLineOption releases = releasesOption();
+    parser.addOptions({by, since, until, releases});
     int exitCode = ExitOk;
     if (!parseOrExit(ctx, parser, args, exitCode))
         return exitCode;
@@ -32,6 +33,8 @@ int onboarding(Context &ctx, const QStringList &args)
         filter.period = models::Period::Release;
     else
         return ctx.usage(QStringLiteral("--by takes quarter or release, not '%1'").arg(period));
+    if (QString error; !parseReleases(parser, releases, filter, error))
+        return ctx.usage(error);
     for (const auto &[option, date] : {std::pair{&since, &filter.since}, std::pair{&until, &filter.until}}) {
         if (!parser.isSet(*option))
             continue;

@@ -213,8 +213,9 @@ int report(Context &ctx, const QStringList &args)
                                            QStringLiteral("ID"));
     const QCommandLineOption titleOption(QStringLiteral("title"), QStringLiteral("The report's title."),
                                          QStringLiteral("TEXT"));
+    const QCommandLineOption releasesSetOption = releasesOption();
     parser.addOptions({formatOption, outOption, sinceOption, untilOption, subsystemOption, listOption,
-                       releaseOption, compareOption, sectionOption, titleOption});
+                       releaseOption, compareOption, sectionOption, titleOption, releasesSetOption});
     int exitCode = ExitOk;
     if (!parseOrExit(ctx, parser, args, exitCode))
         return exitCode;
@@ -248,6 +249,8 @@ int report(Context &ctx, const QStringList &args)
     filter.list = parser.value(listOption);
     filter.release = parser.value(releaseOption);
     filter.compareRelease = parser.value(compareOption);
+    if (QString error; !parseReleases(parser, releasesSetOption, filter, error))
+        return ctx.usage(error);
     if (!filter.compareRelease.isEmpty() && filter.release.isEmpty())
         return ctx.usage(QStringLiteral("--compare needs --release"));
 

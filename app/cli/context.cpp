@@ -246,6 +246,28 @@ void Context::printJson(const QJsonValue &value)
     out.flush();
 }
 
+QCommandLineOption releasesOption()
+{
+    return {QStringLiteral("releases"),
+            QStringLiteral("feature (default): feature releases, each maintenance release and release candidate "
+                           "counted under its feature release; all: every tag"),
+            QStringLiteral("SET"), QStringLiteral("feature")};
+}
+
+bool parseReleases(const QCommandLineParser &parser, const QCommandLineOption &option, models::Filter &filter, QString &error)
+{
+    const QString value = parser.value(option);
+    if (value == QLatin1String("feature"))
+        filter.releases = models::ReleaseSet::Feature;
+    else if (value == QLatin1String("all"))
+        filter.releases = models::ReleaseSet::All;
+    else {
+        error = QStringLiteral("--releases takes feature or all, not '%1'").arg(value);
+        return false;
+    }
+    return true;
+}
+
 bool parseOrExit(Context &ctx, QCommandLineParser &parser, const QStringList &args, int &exitCode)
 {
     parser.addHelpOption();

@@ -8,6 +8,8 @@
 #include <QSettings>
 #include <QToolButton>
 
+#include <algorithm>
+
 namespace kl::gui {
 
 // The earliest date stands for "open": QDateEdit shows its special text there.
@@ -32,7 +34,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     auto addLabel = [&](const QString &text, QWidget *buddy) {
         auto *label = new QLabel(text, this);
         label->setBuddy(buddy);
-        label->setMinimumWidth(label->sizeHint().width());
+        label->setMinimumWidth(label->sizeHint().width() + 4);   // offscreen metrics clipped "To" to "Tc"
         layout->addWidget(label);
         layout->addWidget(buddy);
     };
@@ -53,6 +55,13 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     layout->addSpacing(12);
     addLabel(tr("S&ubsystem"), m_subsystem);
     addLabel(tr("&List"), m_list);
+    layout->addSpacing(12);
+    m_releases = new QComboBox(this);
+    m_releases->addItem(tr("Feature releases"), int(models::ReleaseSet::Feature));
+    m_releases->addItem(tr("All tags"), int(models::ReleaseSet::All));
+    m_releases->setToolTip(tr("Per-release charts and tables: feature releases (v6.12), with maintenance releases "
+                              "(v6.12.3) and release candidates (v6.12-rc4) counted under theirs; or every tag on its own"));
+    addLabel(tr("&Releases"), m_releases);
     auto *reset = new QToolButton(this);
     reset->setText(tr("Clear filters"));
     reset->setAutoRaise(true);
@@ -65,6 +74,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     connect(m_subsystem, &QComboBox::activated, this, &FilterBar::emitChanged);
     connect(m_list->lineEdit(), &QLineEdit::editingFinished, this, &FilterBar::emitChanged);
     connect(m_list, &QComboBox::activated, this, &FilterBar::emitChanged);
+    connect(m_releases, &QComboBox::currentIndexChanged, this, &FilterBar::emitChanged);
     connect(reset, &QToolButton::clicked, this, [this] { setFilter({}); emitChanged(); });
 }
 
@@ -77,6 +87,7 @@ models::Filter FilterBar::filter() const
         f.until = m_until->date();
     f.subsystem = m_subsystem->currentText().trimmed();
     f.list = m_list->currentText().trimmed();
+    f.releases = models::ReleaseSet(m_releases->currentData().toInt());
     return f;
 }
 
@@ -87,6 +98,7 @@ void FilterBar::setFilter(const models::Filter &filter)
     m_until->setDate(filter.until.isValid() ? filter.until : kOpenDate);
     m_subsystem->setEditText(filter.subsystem);
     m_list->setEditText(filter.list);
+    m_releases->setCurrentIndex(std::max(0, m_releases->findData(int(filter.releases))));
     m_blocking = false;
 }
 
@@ -112,6 +124,7 @@ void FilterBar::save(QSettings &settings) const
     settings.setValue(QStringLiteral("until"), f.until);
     settings.setValue(QStringLiteral("subsystem"), f.subsystem);
     settings.setValue(QStringLiteral("list"), f.list);
+    settings.setValue(QStringLiteral("releases"), f.releases == models::ReleaseSet::All ? QStringLiteral("all") : QStringLiteral("feature"));
     settings.endGroup();
 }
 
@@ -123,6 +136,8 @@ void FilterBar::restore(QSettings &settings)
     f.until = settings.value(QStringLiteral("until")).toDate();
     f.subsystem = settings.value(QStringLiteral("subsystem")).toString();
     f.list = settings.value(QStringLiteral("list")).toString();
+    f.releases = settings.value(QStringLiteral("releases")).toString() == QLatin1String("all") ? models::ReleaseSet::All
+                                                                                             : models::ReleaseSet::Feature;
     settings.endGroup();
     setFilter(f);
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The filters every analysis view shares: date range, subsystem, list. Remembered in QSettings.
+// The filters every analysis view shares: date range, subsystem, list, and which releases the
+// per-release views count in (feature releases or every tag). Remembered in QSettings.
 
 #include <kernellens/models/filter.h>
 
@@ -34,6 +35,7 @@ private:
     QDateEdit *m_until = nullptr;
     QComboBox *m_subsystem = nullptr;
     QComboBox *m_list = nullptr;
+    QComboBox *m_releases = nullptr;
     bool m_blocking = false;
 };
 

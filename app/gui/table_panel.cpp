@@ -13,11 +13,61 @@
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace kl::gui {
+
+// Sorting the period column of a table over time keeps the report's (chronological) order
+// instead of comparing tags as text.
+class ReportOrderProxy : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    int orderColumn = -1;
+
+protected:
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override
+    {
+        if (left.column() == orderColumn)
+            return left.row() < right.row();
+        return QSortFilterProxyModel::lessThan(left, right);
+    }
+};
+
+namespace {
+
+// The period column of a table the report lists over time, oldest first; -1 for other tables
+// (rankings, lists of people or items keep the report's order).
+int chronologicalColumn(const report::Table &table)
+{
+    static const QStringList periodKeys{QStringLiteral("release"), QStringLiteral("month"), QStringLiteral("quarter"),
+                                        QStringLiteral("cohort"), QStringLiteral("period"), QStringLiteral("week")};
+    if (table.columns.isEmpty() || !periodKeys.contains(table.columns.first().key) || table.rows.size() < 2)
+        return -1;
+    const int date = table.columnIndex(QStringLiteral("date"));
+    if (date < 0)
+        return 0;
+    QDate first, last;
+    for (const QVariantList &row : table.rows) {
+        const QDate d = row.value(date).toDate();
+        if (!d.isValid())
+            continue;
+        if (!first.isValid())
+            first = d;
+        last = d;
+    }
+    return first.isValid() && first <= last ? 0 : -1;
+}
+
+QString sortSettingsKey(const report::Table &table)
+{
+    return QStringLiteral("tables/%1/sort").arg(table.id);
+}
+
+} // namespace
 
 TablePanel::TablePanel(QWidget *parent) : QWidget(parent)
 {
@@ -30,7 +80,7 @@ TablePanel::TablePanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_filter);
 
     m_model = new models::TableModel(this);
-    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy = new ReportOrderProxy(this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(models::TableModel::SortRole);
     m_proxy->setFilterKeyColumn(-1);
@@ -58,6 +108,8 @@ TablePanel::TablePanel(QWidget *parent) : QWidget(parent)
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     layout->addWidget(m_view, 1);
+    // Only a click is the user's choice; sorts applied by code are not remembered.
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionClicked, this, [this] { rememberSort(); });
 
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
@@ -88,13 +140,42 @@ TablePanel::TablePanel(QWidget *parent) : QWidget(parent)
 
 void TablePanel::setTable(const report::Table &table)
 {
+    m_proxy->orderColumn = chronologicalColumn(table);
     m_model->setTable(table);
+    applyDefaultSort();
     m_note->setText(table.note);
     m_note->setVisible(!table.note.isEmpty());
     m_view->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
         if (m_view->columnWidth(c) > 360)
             m_view->setColumnWidth(c, 360);
+}
+
+void TablePanel::applyDefaultSort()
+{
+    const report::Table &t = table();
+    if (!t.id.isEmpty()) {
+        const QString remembered = QSettings().value(sortSettingsKey(t)).toString();
+        const int column = t.columnIndex(remembered.section(QLatin1Char(':'), 0, 0));
+        if (column >= 0) {
+            m_view->sortByColumn(column, remembered.endsWith(QLatin1String(":asc")) ? Qt::AscendingOrder : Qt::DescendingOrder);
+            return;
+        }
+    }
+    if (m_proxy->orderColumn >= 0)
+        m_view->sortByColumn(m_proxy->orderColumn, Qt::DescendingOrder);   // newest first
+    else
+        m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);   // the report's order
+}
+
+void TablePanel::rememberSort() const
+{
+    const report::Table &t = table();
+    const int column = m_view->horizontalHeader()->sortIndicatorSection();
+    if (t.id.isEmpty() || column < 0 || column >= t.columns.size())
+        return;
+    const bool ascending = m_view->horizontalHeader()->sortIndicatorOrder() == Qt::AscendingOrder;
+    QSettings().setValue(sortSettingsKey(t), QString(t.columns.at(column).key + (ascending ? QStringLiteral(":asc") : QStringLiteral(":desc"))));
 }
 
 const report::Table &TablePanel::table() const

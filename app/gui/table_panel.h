@@ -1,5 +1,9 @@
 #pragma once
 // One report table on screen: sortable by value, filterable, exportable as CSV, copyable.
+// A table over time (per release, month or quarter, oldest first in the report) is shown newest
+// first; the period column sorts in the report's order (liburing-2.10 after liburing-2.9, the
+// unreleased row newest). A sort the user picks by clicking a header is remembered per table id
+// (QSettings "tables/<id>/sort") and applied whenever that table is shown again.
 
 #include <kernellens/models/report.h>
 
@@ -7,7 +11,6 @@
 
 class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace kl::models {
@@ -42,6 +45,8 @@ Q_SIGNALS:
     void rowActivated(const QVariantList &row);
 
 private:
+    void applyDefaultSort();
+    void rememberSort() const;
     void copySelection() const;
     QVariantList sourceRow(const QModelIndex &proxyIndex) const;
 
@@ -49,7 +54,7 @@ private:
     QLineEdit *m_filter = nullptr;
     QTableView *m_view = nullptr;
     models::TableModel *m_model = nullptr;
-    QSortFilterProxyModel *m_proxy = nullptr;
+    class ReportOrderProxy *m_proxy = nullptr;
 };
 
 } // namespace kl::gui

@@ -127,7 +127,7 @@ bool sameFilter(const models::Filter &a, const models::Filter &b)
 {
     return a.since == b.since && a.until == b.until && a.subsystem == b.subsystem && a.list == b.list
            && a.release == b.release && a.compareRelease == b.compareRelease && a.period == b.period
-           && a.top == b.top;
+           && a.top == b.top && a.releases == b.releases;
 }
 
 } // namespace kl::gui

@@ -56,6 +56,17 @@ CREATE TABLE releases (
   UNIQUE(source_id, tag)
 );
 )SQL"},
+        {2, R"SQL(
+-- Written by the derive stage's release-series derivation (docs/git.md, "Release series"):
+-- feature, maintenance or candidate, from the tag names of the source, and the release each
+-- one counts under in feature-release views.
+CREATE TABLE release_series (
+  release_id INTEGER PRIMARY KEY REFERENCES releases(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,            -- feature | maintenance | candidate
+  rollup_id INTEGER REFERENCES releases(id) ON DELETE SET NULL   -- NULL: a candidate not released yet
+);
+CREATE INDEX release_series_rollup ON release_series(rollup_id);
+)SQL"},
     };
 }
 

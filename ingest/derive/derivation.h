@@ -24,6 +24,7 @@ public:
 
 std::unique_ptr<Derivation> makeThreadsDerivation();
 std::unique_ptr<Derivation> makeFrictionDerivation();
+std::unique_ptr<Derivation> makeReleaseSeriesDerivation();
 std::unique_ptr<Derivation> makeReleaseTreesDerivation();
 std::unique_ptr<Derivation> makePatchIdsDerivation();
 std::unique_ptr<Derivation> makeLinksDerivation();

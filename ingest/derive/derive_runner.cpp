@@ -14,6 +14,7 @@ std::vector<std::unique_ptr<Derivation>> allDerivations()
     std::vector<std::unique_ptr<Derivation>> list;
     list.push_back(makeThreadsDerivation());
     list.push_back(makeFrictionDerivation());
+    list.push_back(makeReleaseSeriesDerivation());
     list.push_back(makeReleaseTreesDerivation());
     list.push_back(makePatchIdsDerivation());
     list.push_back(makeLinksDerivation());

@@ -1,6 +1,7 @@
 #include <kernellens/models/adoption.h>
 
 #include "git_facts.h"
+#include "src/release_view.h"
 #include "src/primary_source.h"
 
 #include <QDateTime>
@@ -51,13 +52,7 @@ namespace {
 
 const QString kC = QStringLiteral("C");
 
-struct Release
-{
-    qint64 id;
-    QString tag;
-    QDate date;
-    int ordinal;
-};
+using Release = ShownRelease;
 
 QDate dateOf(qint64 seconds)
 {
@@ -97,14 +92,17 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
     const QString second = result.secondLanguage;
     const qint64 sid = source->id;
 
-    QList<Release> releases;
+    // The releases shown (feature releases by default); commits of the others count under theirs.
+    auto view = ReleaseView::load(db, sid, filter.releases);
+    if (!view)
+        return view.status();
+    const QList<Release> &releases = view->shown();
     QHash<qint64, int> releaseIndex;
-    KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
-        "SELECT id, tag, date, ordinal FROM releases WHERE source_id = ? ORDER BY ordinal"), {sid},
-        [&](Statement &row) {
-            releaseIndex.insert(row.int64(0), int(releases.size()));
-            releases.append(Release{row.int64(0), row.text(1), dateOf(row.int64(2)), int(row.int64(3))});
-        }));
+    for (int i = 0; i < releases.size(); ++i)
+        releaseIndex.insert(releases[i].id, i);
+    result.releasesShown = int(releases.size());
+    result.releasesTotal = view->totalReleases();
+    result.featureReleases = filter.releases == ReleaseSet::Feature && view->classified();
 
     // Release trees with files whose blob was missing: their files and lines are too low.
     KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
@@ -216,7 +214,7 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
         " WHERE c.source_id = ?1 AND p.language = ?2 AND %1"
         " GROUP BY c.id ORDER BY c.commit_time").arg(pathInSubsystem), {sid, second, subsystemParam},
         [&](Statement &row) {
-            touches.append(Touch{row.int64(0), row.int64(1), row.int64(2), row.int64(3), row.int64(4), row.int64(5) != 0});
+            touches.append(Touch{row.int64(0), row.int64(1), view->rollup(row.int64(2)), row.int64(3), row.int64(4), row.int64(5) != 0});
         }));
     // All non-merge commits (inside the subsystem) per period, for context.
     QHash<QString, qint64> commitsPerPeriod;
@@ -234,6 +232,14 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
             " JOIN commits c ON c.id = f.commit_id WHERE c.source_id = ?1 AND ?2 = ?2 AND %2 GROUP BY 1").arg(periodExpr, pathInSubsystem),
             {sid, second, subsystemParam},
             [&](Statement &row) { commitsPerPeriod.insert(row.text(0), row.int64(1)); }));
+    }
+
+    if (!byMonth) {
+        // Commits first released in a maintenance release or candidate count under its feature release.
+        QHash<QString, qint64> rolled;
+        for (auto it = commitsPerPeriod.cbegin(); it != commitsPerPeriod.cend(); ++it)
+            rolled[QString::number(view->rollup(it.key().toLongLong()))] += it.value();
+        commitsPerPeriod = rolled;
     }
 
     // Periods.
@@ -363,7 +369,7 @@ Result<AdoptionResult> adoption(Store &store, const Filter &filter)
         QList<SubsystemAdoption> list;
         for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
             // THE REST is MAINTAINERS' catch-all (F: *): every file is in it, so it says nothing.
-            if (it->second.files == 0 || it->subsystem == QLatin1String("THE REST"))
+            if (it->second.files == 0 || it->subsystem == QLatin1String("THE REST") || !releaseIndex.contains(it.key().first))
                 continue;
             if (bySubsystem && it->subsystem != filter.subsystem)
                 continue;
@@ -406,7 +412,8 @@ report::Section adoptionSection(const AdoptionResult &r, Period period)
         .arg(byMonth ? QStringLiteral("; a month shows the tree of the latest release published by its end") : QString(),
              second,
              r.subsystem.isEmpty() ? QString() : QStringLiteral(" touching the subsystem"),
-             r.subsystemBasis);
+             r.subsystemBasis)
+        + releaseSetNote(r.featureReleases, r.releasesShown, r.releasesTotal);
 
     report::Table table;
     table.id = byMonth ? QStringLiteral("adoption.by-month") : QStringLiteral("adoption.by-release");
@@ -476,12 +483,16 @@ report::Section adoptionSection(const AdoptionResult &r, Period period)
             for (const QString &l : r.languages)
                 if (p.languages.contains(l))
                     perLanguage.rows.append(QVariantList{p.period, l, p.languages.value(l).files, p.languages.value(l).lines});
-        lines.categories.append(p.period);
-        shareChart.categories.append(p.period);
+        // Tree figures exist only at a release: the unreleased period has commits but no tree (a
+        // stacked area would draw its gap as a drop to zero).
+        if (hasTree) {
+            lines.categories.append(p.period);
+            shareChart.categories.append(p.period);
+            for (int i = 0; i < r.languages.size(); ++i)
+                languageSeries[i].values.append(double(p.languages.value(r.languages[i]).lines));
+            shareSeries.values.append(p.share);
+        }
         people.categories.append(p.period);
-        for (int i = 0; i < r.languages.size(); ++i)
-            languageSeries[i].values.append(hasTree ? double(p.languages.value(r.languages[i]).lines) : qQNaN());
-        shareSeries.values.append(p.share);
         commitsSeries.values.append(double(p.secondCommits));
         authorsSeries.values.append(double(p.secondAuthors));
         firstSeries.values.append(double(p.firstTimeSecondAuthors));

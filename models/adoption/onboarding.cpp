@@ -2,6 +2,7 @@
 #include <kernellens/models/review.h>
 
 #include "git_facts.h"
+#include "src/release_view.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -20,7 +21,7 @@ struct PersonCommit
 {
     qint64 id;
     qint64 time;
-    int ordinal;    // release ordinal; -1 unreleased
+    int ordinal;    // index of the shown release it counts under (version order); -1 unreleased
 };
 
 QDateTime utc(qint64 seconds)
@@ -61,14 +62,14 @@ Result<OnboardingResult> onboarding(Store &store, const Filter &filter)
     const qint64 sid = source->id;
     const bool byRelease = filter.period == Period::Release;
 
-    struct ReleaseInfo
-    {
-        QString tag;
-        QDate date;
-    };
-    QList<ReleaseInfo> releases;
-    KL_TRY(gitfacts::forEachRow(db, QStringLiteral("SELECT tag, date FROM releases WHERE source_id = ? ORDER BY ordinal"), {sid},
-                                [&](Statement &row) { releases.append({row.text(0), utc(row.int64(1)).date()}); }));
+    // The releases shown (feature releases by default); a commit of another counts under its own.
+    auto view = ReleaseView::load(db, sid, filter.releases);
+    if (!view)
+        return view.status();
+    const QList<ShownRelease> &releases = view->shown();
+    result.releasesShown = int(releases.size());
+    result.releasesTotal = view->totalReleases();
+    result.featureReleases = filter.releases == ReleaseSet::Feature && view->classified();
 
     std::unordered_set<qint64> touchesSecond;
     KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
@@ -82,11 +83,13 @@ Result<OnboardingResult> onboarding(Store &store, const Filter &filter)
     QHash<qint64, QList<PersonCommit>> byPerson;
     qint64 lastTime = 0;
     KL_TRY(gitfacts::forEachRow(db, QStringLiteral(
-        "SELECT c.author_person, c.id, c.author_time, coalesce(r.ordinal, -1) FROM commits c"
-        " LEFT JOIN releases r ON r.id = c.release_id WHERE c.source_id = ? AND c.parents <= 1"
+        "SELECT c.author_person, c.id, c.author_time, coalesce(c.release_id, 0) FROM commits c"
+        " WHERE c.source_id = ? AND c.parents <= 1"
         " ORDER BY c.author_person, c.author_time, c.id"), {sid},
         [&](Statement &row) {
-            byPerson[row.int64(0)].append(PersonCommit{row.int64(1), row.int64(2), int(row.int64(3))});
+            // The shown release the commit counts under, as an index in version order (-1: unreleased).
+            const int shown = view->indexOf(view->rollup(row.int64(3)));
+            byPerson[row.int64(0)].append(PersonCommit{row.int64(1), row.int64(2), shown});
             lastTime = std::max(lastTime, row.int64(2));
         }));
     const QDateTime dataEnd = utc(lastTime);
@@ -182,7 +185,8 @@ report::Section onboardingSection(const OnboardingResult &r, Period period)
         "Median days from the first to the second commit, over newcomers with a second commit.")
         .arg(byRelease ? QStringLiteral("the first release containing any of their commits (LWN's first-time contributors)")
                        : QStringLiteral("the quarter of their first commit (author date)"),
-             second);
+             second)
+        + (byRelease ? releaseSetNote(r.featureReleases, r.releasesShown, r.releasesTotal) : QString());
 
     report::Table table;
     table.id = byRelease ? QStringLiteral("onboarding.by-release") : QStringLiteral("onboarding.by-quarter");

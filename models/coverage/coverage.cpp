@@ -5,6 +5,7 @@
 
 #include "coverage_scripting.h"
 #include "src/primary_source.h"
+#include "src/release_view.h"
 
 #include <QHash>
 #include <QSet>
@@ -163,7 +164,26 @@ const SubsystemCoverage *CoverageSnapshot::find(const QString &subsystem) const
     return nullptr;
 }
 
-Result<QList<CoverageRelease>> coverageReleases(Store &store)
+namespace {
+
+// Keeps the releases a per-release view shows under `set` (src/release_view.h).
+Result<QList<CoverageRelease>> shownOnly(Store &store, QList<CoverageRelease> releases, ReleaseSet set)
+{
+    if (set == ReleaseSet::All || releases.isEmpty())
+        return releases;
+    auto source = store.db().scalar(QStringLiteral("SELECT ") + primaryGitSourceSql());
+    if (!source)
+        return source.status();
+    auto view = ReleaseView::load(store.db(), source->toLongLong(), set);
+    if (!view)
+        return view.status();
+    releases.removeIf([&](const CoverageRelease &r) { return view->indexOf(r.id) < 0; });
+    return releases;
+}
+
+} // namespace
+
+Result<QList<CoverageRelease>> coverageReleases(Store &store, ReleaseSet set)
 {
     auto stmt = store.db().prepare(QStringLiteral(
         "SELECT r.id, r.tag, r.date, m.has_second_language, m.directory_depth IS NOT NULL, m.incomplete FROM releases r "
@@ -187,7 +207,7 @@ Result<QList<CoverageRelease>> coverageReleases(Store &store)
         r.incomplete = stmt->isNull(5) ? QString() : stmt->text(5);
         out.append(r);
     }
-    return out;
+    return shownOnly(store, out, set);
 }
 
 Result<CoverageSnapshot> coverageSnapshot(Store &store, const QString &tag)
@@ -338,9 +358,9 @@ Result<CoverageDiff> coverageDiff(Store &store, const QString &fromTag, const QS
     return diff;
 }
 
-Result<QList<CoverageSnapshot>> coverageTrend(Store &store)
+Result<QList<CoverageSnapshot>> coverageTrend(Store &store, ReleaseSet set)
 {
-    auto releases = coverageReleases(store);
+    auto releases = coverageReleases(store, set);
     if (!releases)
         return releases.status();
     QList<CoverageSnapshot> out;
@@ -481,7 +501,7 @@ Result<report::Section> releaseCoverageSection(Store &store, const Filter &filte
         section.tables.append(t);
     }
 
-    auto trend = coverageTrend(store);
+    auto trend = coverageTrend(store, filter.releases);
     if (!trend)
         return trend.status();
     report::Table trendTable;

@@ -165,6 +165,8 @@ QString describeFilter(const Filter &filter)
         parts << QStringLiteral("%1 → %2").arg(filter.compareRelease, filter.release);
     else if (!filter.release.isEmpty())
         parts << QStringLiteral("release ") + filter.release;
+    if (filter.releases == ReleaseSet::All)
+        parts << QStringLiteral("every release tag");
     return parts.join(QStringLiteral(" · "));
 }
 

@@ -32,7 +32,10 @@ void TestStore::openCreatesAndMigrates()
     QVERIFY2(store, qPrintable(store.errorMessage()));
     auto versions = store->schemaVersions();
     QVERIFY(versions);
-    QCOMPARE(versions->value(QStringLiteral("core")), 1);
+    QCOMPARE(versions->value(QStringLiteral("core")), 2);   // 2: release_series
+    auto series = store->db().scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'release_series'"));
+    QVERIFY(series);
+    QCOMPARE(series->toLongLong(), 1);
     auto mode = store->db().scalar(QStringLiteral("PRAGMA journal_mode"));
     QVERIFY(mode);
     QCOMPARE(mode->toString(), QStringLiteral("wal"));

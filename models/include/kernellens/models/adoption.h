@@ -64,6 +64,9 @@ struct AdoptionResult
     QList<SubsystemAdoption> bySubsystem;    // per release, subsystems with second-language files
     QStringList incomplete;                  // figures left incomplete by missing blobs (partial
                                              // clone, damaged repository); empty when complete
+    int releasesShown = 0;                   // releases in the per-release figures
+    int releasesTotal = 0;                   // tags of the source
+    bool featureReleases = false;            // only feature releases shown (Filter::releases)
 };
 
 // Filter.period: Release or Month; Filter.subsystem; Filter.since/until.

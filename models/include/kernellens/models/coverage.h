@@ -93,7 +93,7 @@ struct CoverageDiff
 };
 
 // Releases with an inventory, oldest first.
-Result<QList<CoverageRelease>> coverageReleases(Store &store);
+Result<QList<CoverageRelease>> coverageReleases(Store &store, ReleaseSet set = ReleaseSet::All);
 // `tag` empty = the latest release with an inventory.
 Result<CoverageSnapshot> coverageSnapshot(Store &store, const QString &tag);
 // Drill-down: the items attributed to a subsystem (`kind` empty = the reachable kinds:
@@ -107,7 +107,7 @@ Result<QString> coverageItemKindTitle(Store &store, const QString &tag, const QS
 Result<CoverageDiff> coverageDiff(Store &store, const QString &fromTag, const QString &toTag,
                                   const QString &subsystem = {});
 // Every release with an inventory, oldest first.
-Result<QList<CoverageSnapshot>> coverageTrend(Store &store);
+Result<QList<CoverageSnapshot>> coverageTrend(Store &store, ReleaseSet set = ReleaseSet::All);
 
 // Tables coverage.subsystems, coverage.items (Filter.subsystem), coverage.diff and
 // coverage.level-changes (Filter.compareRelease), coverage.trend; charts coverage.level-heatmap

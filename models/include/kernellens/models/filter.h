@@ -8,6 +8,11 @@ namespace kl::models {
 
 enum class Period { Release, Month, Quarter };
 
+// Which releases per-release views count in (docs/git.md, "Release series"): feature releases,
+// with each maintenance release and release candidate counted under its feature release, or
+// every tag on its own.
+enum class ReleaseSet { Feature, All };
+
 struct Filter
 {
     QDate since;              // inclusive; null = open
@@ -18,6 +23,7 @@ struct Filter
     QString compareRelease;   // coverage diff base; empty = none
     QString language;         // review: "second", "c" or "other"; empty = all
     Period period = Period::Release;
+    ReleaseSet releases = ReleaseSet::Feature;
     int top = 50;             // ranked lists (friction)
 };
 

@@ -36,6 +36,9 @@ struct OnboardingResult
     qint64 sourceId = 0;
     QString secondLanguage;
     QList<OnboardingCohort> cohorts;
+    int releasesShown = 0;      // releases that are cohorts (Filter::releases)
+    int releasesTotal = 0;      // tags of the source
+    bool featureReleases = false;
 };
 
 // Filter.period: Quarter or Release (Month is treated as Quarter); Filter.since/until.
