@@ -25,6 +25,9 @@ struct SeriesFacts
     qint64 next = 0;
     qint64 author = 0;
     qint64 firstDate = 0;
+    QString title;
+    qint64 cover = 0;                // the cover letter's message, 0 without one
+    int coverMentions = 0;           // the second language named in the cover letter
     QList<qint64> messages;          // cover and patches
     QSet<QString> files;
     qint64 replies = 0;
@@ -49,11 +52,12 @@ void keepEarliest(qint64 &slot, qint64 t)
 class Collector
 {
 public:
-    explicit Collector(Store &store) : m_db(store.db()) {}
+    Collector(Store &store, const ReviewContext &context) : m_db(store.db()), m_context(context) {}
 
     Status load()
     {
         KL_TRY(loadSeries());
+        KL_TRY(loadCoverLetters());
         KL_TRY(loadReplies());
         KL_TRY(loadTrailers());
         KL_TRY(loadRejections());
@@ -68,7 +72,8 @@ private:
     Status loadSeries()
     {
         KL_TRY(m_db.forEachRow(
-            QStringLiteral("SELECT id, list_id, ifnull(previous_series_id, 0), ifnull(author_person, 0), ifnull(first_date, 0) FROM series"),
+            QStringLiteral("SELECT id, list_id, ifnull(previous_series_id, 0), ifnull(author_person, 0), ifnull(first_date, 0), "
+                           "title, ifnull(cover_message_id, 0) FROM series"),
             {}, [&](const Statement &row) {
                 SeriesFacts f;
                 f.id = row.int64(0);
@@ -76,6 +81,8 @@ private:
                 f.previous = row.int64(2);
                 f.author = row.int64(3);
                 f.firstDate = row.int64(4);
+                f.title = row.text(5);
+                f.cover = row.int64(6);
                 series.insert(f.id, f);
             }));
         // A series with two successors is superseded by the earlier one (first date, then id), so
@@ -106,6 +113,21 @@ private:
         return m_db.forEachRow(QStringLiteral("SELECT list_id, max(date) FROM messages "
                                               "WHERE date <= CAST(strftime('%s', 'now') AS INTEGER) + 86400 GROUP BY list_id"), {},
                                [&](const Statement &row) { listEnd.insert(row.int64(0), row.int64(1)); });
+    }
+
+    // How often each cover letter names the second language (its own text, quotes excluded); only
+    // the count is kept, so memory does not grow with the archive's text.
+    Status loadCoverLetters()
+    {
+        return m_db.forEachRow(
+            QStringLiteral("SELECT s.id, b.own_text FROM series s JOIN message_bodies b ON b.message_id = s.cover_message_id"), {},
+            [&](const Statement &row) {
+                auto it = series.find(row.int64(0));
+                if (it == series.end())
+                    return;
+                const QByteArray text = qUncompress(row.blob(1));
+                it->coverMentions = m_context.mentionsOfSecondLanguage(QString::fromUtf8(text));
+            });
     }
 
     // Every message below a series' cover or patches in its thread, by someone other than the
@@ -213,6 +235,7 @@ private:
     }
 
     Database &m_db;
+    const ReviewContext &m_context;
     QHash<qint64, qint64> m_seriesOf;   // message (cover or patch) -> series
     QHash<qint64, qint64> m_replyOwner; // reply message -> series
 };
@@ -244,7 +267,8 @@ public:
                  QStringLiteral("releases"), QStringLiteral("maint_*"), QStringLiteral("git_settings")},
                 {QStringLiteral("series_review"), QStringLiteral("series_reviewers")}};
     }
-    int version() const override { return 2; } // 2: the earliest of two successors supersedes
+    // 2: the earliest of two successors supersedes; 3: second-language work by content (title, rust/, cover letter)
+    int version() const override { return 3; }
 
     Result<QString> fingerprint(Store &store, const DeriveOptions &options) override
     {
@@ -265,13 +289,13 @@ public:
     Result<DerivationRun> run(Store &store, const DeriveOptions &options, const JobContext &ctx) override
     {
         ctx.report(QStringLiteral("review: reading series"), 0, -1, {}, true);
-        Collector facts(store);
-        KL_TRY(facts.load());
-        if (ctx.cancel.isCancelled())
-            return Status::cancelled();
         auto context = ReviewContext::load(store);
         if (!context)
             return context.status();
+        Collector facts(store, *context);
+        KL_TRY(facts.load());
+        if (ctx.cancel.isCancelled())
+            return Status::cancelled();
 
         auto listSources = context->dominantSources(store);
         if (!listSources)
@@ -316,7 +340,7 @@ public:
             f.firstReply ? insert->bind(9, f.firstReply) : insert->bindNull(9);
             f.firstReview ? insert->bind(10, f.firstReview) : insert->bindNull(10);
             insert->bind(11, facts.series.value(first).firstDate);
-            insert->bind(12, context->languageOf(files));
+            insert->bind(12, context->languageOf(files, f.title, f.coverMentions));
             const QString subsystems = context->subsystemsOf(source, files).join(QLatin1Char('\n'));
             insert->bind(13, subsystems.isNull() ? QStringLiteral("") : subsystems); // a null QString binds NULL
             insert->bind(14, f.replies);

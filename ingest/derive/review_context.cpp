@@ -1,5 +1,7 @@
 #include "review_context.h"
 
+#include <QRegularExpression>
+
 #include "common/git_handles.h"
 
 #include <QFileInfo>
@@ -53,6 +55,11 @@ Result<ReviewContext> ReviewContext::load(Store &store)
             context.m_second = settings->text(0);
         }
     }
+    // The language as a word: in any case in titles ("rust: ..."), capitalised in cover letters,
+    // where "rust" in lower case is more often a path or an identifier than the language.
+    const QString word = QStringLiteral("\\b%1\\b").arg(QRegularExpression::escape(context.m_second));
+    context.m_titleWord = QRegularExpression(word, QRegularExpression::CaseInsensitiveOption);
+    context.m_coverWord = QRegularExpression(word);
     // The newest analysed release of each git source.
     struct Newest { qint64 source, release; QString blob; qint64 depth; QString repository; };
     QList<Newest> newest;
@@ -91,16 +98,32 @@ Result<ReviewContext> ReviewContext::load(Store &store)
     return context;
 }
 
-QString ReviewContext::languageOf(const QStringList &files) const
+QString ReviewContext::languageOf(const QStringList &files, const QString &title, int coverMentions) const
 {
+    const QString second = QStringLiteral("second");
+    const QString directory = m_second.toLower();
     bool c = false;
     for (const QString &f : files) {
         const QString language = m_languages.classify(f);
         if (language == m_second)
-            return QStringLiteral("second");
+            return second;
+        if (!directory.isEmpty() && f.split(QLatin1Char('/')).contains(directory))
+            return second;
         c = c || language == QLatin1String("C");
     }
+    if (!m_second.isEmpty() && (m_titleWord.match(title).hasMatch() || coverMentions >= 2))
+        return second;
     return c ? QStringLiteral("c") : QStringLiteral("other");
+}
+
+int ReviewContext::mentionsOfSecondLanguage(const QString &text) const
+{
+    if (m_second.isEmpty())
+        return 0;
+    int n = 0;
+    for (auto it = m_coverWord.globalMatch(text); it.hasNext(); it.next())
+        ++n;
+    return n;
 }
 
 QStringList ReviewContext::subsystemsOf(qint64 gitSource, const QStringList &files) const

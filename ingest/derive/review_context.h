@@ -9,6 +9,7 @@
 #include <kernellens/ingest/subsystems.h>
 
 #include <QHash>
+#include <QRegularExpression>
 #include <QStringList>
 
 #include <memory>
@@ -20,8 +21,15 @@ class ReviewContext
 public:
     static Result<ReviewContext> load(Store &store);
 
-    // "second" when a file is in the second language, else "c" when a file is C, else "other".
-    QString languageOf(const QStringList &files) const;
+    // "second" for second-language work, else "c" when a file is C, else "other". Second-language
+    // work is found by content, not only by file type: a file in the second language, a path
+    // under a directory named after it (rust/Makefile, rust/bindings/bindings_helper.h), the
+    // language named as a word in the title ("[RFC] Rust support", "kbuild: rust: ..."), or named
+    // at least twice in the cover letter (`coverMentions`, counted by mentionsOfSecondLanguage).
+    QString languageOf(const QStringList &files, const QString &title = {}, int coverMentions = 0) const;
+    // How often the second language is named, as a capitalised word ("Rust", "Lua"), in `text`.
+    int mentionsOfSecondLanguage(const QString &text) const;
+    const QString &secondLanguage() const { return m_second; }
     // Rolled-up subsystems of the files under the git source's newest MAINTAINERS; the files'
     // top two directories when the source has none.
     QStringList subsystemsOf(qint64 gitSource, const QStringList &files) const;
@@ -37,6 +45,8 @@ private:
     };
     ingest::LanguageMap m_languages = ingest::LanguageMap::builtin();
     QString m_second = QStringLiteral("Rust");
+    QRegularExpression m_titleWord;
+    QRegularExpression m_coverWord;
     QHash<qint64, Maintainers> m_maintainers;
     qint64 m_firstSource = 0;
 };

@@ -144,6 +144,19 @@ Result<StoreFacts> loadFacts(Database &db)
     if (!slt)
         return slt.status();
     f.secondLanguageThreads = *slt;
+    // The review stage's second-language series, found by content as well (titles such as
+    // "[RFC] Rust support", rust/ paths, cover letters naming the language; docs/review.md).
+    auto reviewed = db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'series_review'"));
+    if (!reviewed)
+        return reviewed.status();
+    if (reviewed->toLongLong() > 0) {
+        auto byContent = idSet(db, QStringLiteral(
+            "SELECT DISTINCT m.thread_id FROM series_review r JOIN series s ON s.id = r.series_id "
+            "JOIN messages m ON m.id = ifnull(s.cover_message_id, s.first_message_id) WHERE r.language = 'second'"));
+        if (!byContent)
+            return byContent.status();
+        f.secondLanguageThreads.unite(*byContent);
+    }
     auto applied = idSet(db, QStringLiteral(
         "SELECT DISTINCT m.thread_id FROM applied_notices a JOIN messages m ON m.id = a.message_id "
         "UNION SELECT DISTINCT m.thread_id FROM patches p JOIN messages m ON m.id = p.message_id "
