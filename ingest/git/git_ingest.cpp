@@ -1117,8 +1117,20 @@ QString promisorRemote(git_repository *repo)
 struct RunUndo
 {
     qint64 sourceId = 0;
+    bool sourceCreated = false;   // this run added the source row
     QList<qint64> addedReleases;
 };
+
+// A first run that fails before storing a commit (an unknown --second-language, a bad tag
+// pattern) must not leave an empty source behind: the store would list a repository it holds
+// nothing of, and the next run would take its half-written settings as the stored ones.
+Status dropCreatedSource(Store &store, const RunUndo &undo)
+{
+    if (!undo.sourceCreated || !undo.sourceId)
+        return Status::ok();
+    return store.db().exec(QStringLiteral("DELETE FROM sources WHERE id = %1 AND NOT EXISTS "
+                                          "(SELECT 1 FROM commits WHERE source_id = %1)").arg(undo.sourceId));
+}
 
 // A failed run must not leave the releases it added behind (an interrupted one keeps them: its
 // commits point to them and the rerun resumes). Their commits become unreleased again, and the
@@ -1211,9 +1223,13 @@ Result<GitIngestSummary> runIngest(Store &store, const GitIngestOptions &request
     KL_TRY(git::readPacksDirectly(repo.get(), packs, kMainThreadDeltaCache));
 
     const QString location = looksLikeUrl(options.source) ? options.source : repoPath;
+    auto sourceRows = store.db().scalar(QStringLiteral("SELECT count(*) FROM sources WHERE kind = 'git' AND location = ? AND label = ''"), {location});
+    if (!sourceRows)
+        return sourceRows.status();
     auto sourceId = store.ensureSource(SourceKind::Git, location, QStringLiteral(""));
     if (!sourceId)
         return sourceId.status();
+    undo.sourceCreated = sourceRows->toLongLong() == 0;
     summary.sourceId = *sourceId;
     undo.sourceId = *sourceId;
     if (!summary.promisorRemote.isEmpty())   // once per run, not once per missing blob
@@ -1579,6 +1595,9 @@ Result<GitIngestSummary> ingestGit(Store &store, const GitIngestOptions &options
     if (Status cleanup = dropAddedReleases(store, undo); !cleanup.isOk())
         return Status::error(result.status().message()
                              + QStringLiteral(" (and removing the releases this run added failed: %1)").arg(cleanup.message()));
+    if (Status cleanup = dropCreatedSource(store, undo); !cleanup.isOk())
+        return Status::error(result.status().message()
+                             + QStringLiteral(" (and removing the source this run added failed: %1)").arg(cleanup.message()));
     return result;
 }
 

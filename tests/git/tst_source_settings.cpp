@@ -178,6 +178,15 @@ void TestSourceSettings::badSettingStoresNothing()
     auto kept = store->setting(first->sourceId, ingest::setting::secondLanguage());
     QVERIFY(kept);
     QCOMPARE(*kept, QStringLiteral("Lua"));
+
+    // A first run with a bad setting leaves no empty source row (and its settings) behind.
+    Scratch other;
+    buildLuaTree(other);
+    auto refused = ingestInto(*store, other.path(), cobol);
+    QVERIFY(!refused);
+    auto sources = store->db().scalar(QStringLiteral("SELECT count(*) FROM sources"));
+    QVERIFY(sources);
+    QCOMPARE(sources->toLongLong(), 1);
 }
 
 // Before, the inventory always looked for .rs files and rust/: the stored second language now
