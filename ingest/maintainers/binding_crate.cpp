@@ -90,7 +90,15 @@ QString declaredFunction(const QString &statement)
     for (int i = 0; i < s.size(); ++i) {
         if (s.at(i) != QLatin1Char('('))
             continue;
-        const QString name = identifierBefore(s, i);
+        QString name = identifierBefore(s, i);
+        if (name == QLatin1String("__P")) {
+            // A pre-ANSI prototype kept by old headers: "int nullop __P((void));".
+            int k = i - name.size();
+            while (k > 0 && s.at(k - 1).isSpace())
+                --k;
+            name = identifierBefore(s, k);
+            i = k;
+        }
         if (name.isEmpty() || name.startsWith(QLatin1String("__")))
             return {}; // "(*fp)(...)", "__attribute__((x)) int f(...)" is rare in FreeBSD headers
         if (keywords.contains(name) || name.at(0).isDigit())
@@ -107,6 +115,50 @@ QString declaredFunction(const QString &statement)
     }
     return {};
 }
+
+// Which lines a kernel build sees: FreeBSD headers declare userland interfaces under
+// "#ifndef _KERNEL" (socket(), sysctl()) beside the kernel's. Conditionals on other macros are
+// taken as visible.
+class KernelVisibility
+{
+public:
+    void directive(const QString &line)
+    {
+        static const QRegularExpression parts(QStringLiteral("^\\s*#\\s*(\\w+)\\s*(.*)$"));
+        const auto m = parts.match(line);
+        if (!m.hasMatch())
+            return;
+        const QString name = m.captured(1), condition = m.captured(2).simplified();
+        if (name == QLatin1String("ifdef") || name == QLatin1String("ifndef") || name == QLatin1String("if")) {
+            m_frames.append(frameOf(name, condition));
+        } else if (name == QLatin1String("else") && !m_frames.isEmpty()) {
+            Frame &f = m_frames.last();
+            if (f != Frame::Neutral)
+                f = f == Frame::Kernel ? Frame::Userland : Frame::Kernel;
+        } else if (name == QLatin1String("elif") && !m_frames.isEmpty()) {
+            m_frames.last() = Frame::Neutral;
+        } else if (name == QLatin1String("endif") && !m_frames.isEmpty()) {
+            m_frames.removeLast();
+        }
+    }
+    bool kernel() const { return !m_frames.contains(Frame::Userland); }
+
+private:
+    enum class Frame { Neutral, Kernel, Userland };
+    static Frame frameOf(const QString &name, const QString &condition)
+    {
+        static const QRegularExpression notKernel(QStringLiteral("^!\\s*defined\\s*\\(?\\s*_KERNEL\\s*\\)?$"));
+        static const QRegularExpression isKernel(QStringLiteral("^defined\\s*\\(?\\s*_KERNEL\\s*\\)?$"));
+        if (name == QLatin1String("ifdef"))
+            return condition == QLatin1String("_KERNEL") ? Frame::Kernel : Frame::Neutral;
+        if (name == QLatin1String("ifndef"))
+            return condition == QLatin1String("_KERNEL") ? Frame::Userland : Frame::Neutral;
+        if (notKernel.match(condition).hasMatch())
+            return Frame::Userland;
+        return isKernel.match(condition).hasMatch() ? Frame::Kernel : Frame::Neutral;
+    }
+    QList<Frame> m_frames;
+};
 
 } // namespace
 
@@ -200,9 +252,16 @@ QStringList scanDeclaredFunctions(const QByteArray &text)
     int depth = 0;
     bool aggregate = false; // inside "struct x { ... }": its closing brace does not end a statement
     const QStringList lines = stripComments(text).split(QLatin1Char('\n'));
+    KernelVisibility visibility;
     for (const QString &line : lines) {
-        if (line.trimmed().startsWith(QLatin1Char('#')))
+        if (line.trimmed().startsWith(QLatin1Char('#'))) {
+            visibility.directive(line);
             continue;
+        }
+        if (!visibility.kernel()) {
+            statement.clear();   // userland-only declarations (#ifndef _KERNEL) are not kernel API
+            continue;
+        }
         for (QChar c : line) {
             if (depth > 0) {
                 if (c == QLatin1Char('{'))

@@ -111,6 +111,17 @@ private Q_SLOTS:
                           "void *malloc(unsigned long size, struct malloc_type *type, int flags) __malloc_like;\n"
                           "const char *\ndevice_get_name(device_t dev);\n")
             << names("device_get_name malloc");
+        // Pre-ANSI prototypes of old headers (systm.h at the fixture's revision).
+        QTest::newRow("__P prototypes") << QByteArray("int\tnullop __P((void));\nvoid\tpanic __P((const char *, ...)) __dead2;\n")
+                                        << names("nullop panic");
+        // Userland interfaces beside the kernel's, as socket.h and sysctl.h have them.
+        QTest::newRow("#ifndef _KERNEL")
+            << QByteArray("#ifdef _KERNEL\nint soclose(struct socket *);\n#else\nint close(int);\n#endif\n"
+                          "#ifndef _KERNEL\nint socket(int, int, int);\n#if __BSD_VISIBLE\nint accept4(int);\n#endif\n"
+                          "#else\nint sosend(struct socket *);\n#endif\n"
+                          "#if !defined(_KERNEL)\nint sysctl(int *);\n#endif\n"
+                          "#if defined(_KERNEL) || defined(_WANT_X)\nint kern_x(void);\n#endif\n")
+            << names("kern_x soclose sosend");
     }
     void declaredFunctions()
     {
