@@ -30,6 +30,25 @@ void addClassifierOptions(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("model"), QStringLiteral("a liblinear friction model instead of the built-in one"), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("lexicon"), QStringLiteral("a lexicon instead of the built-in one (with --model)"), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("threshold"),
+                      QStringLiteral("a message is uncivil at score >= P (0..1) instead of the model's own threshold"),
+                      QStringLiteral("P")});
+}
+
+// --threshold: < 0 when not given (the model's threshold applies).
+bool readThreshold(Context &ctx, const QCommandLineParser &parser, double &threshold, int &exitCode)
+{
+    threshold = -1;
+    if (!parser.isSet(QStringLiteral("threshold")))
+        return true;
+    bool ok = false;
+    threshold = parser.value(QStringLiteral("threshold")).toDouble(&ok);
+    if (!ok || threshold < 0 || threshold > 1) {
+        exitCode = ctx.usage(QStringLiteral("--threshold needs a probability between 0 and 1, not '%1'")
+                                 .arg(parser.value(QStringLiteral("threshold"))));
+        return false;
+    }
+    return true;
 }
 
 void addFilterOptions(QCommandLineParser &parser)
@@ -53,7 +72,7 @@ bool readFilter(Context &ctx, const QCommandLineParser &parser, models::Filter &
         (option == QLatin1String("since") ? filter.since : filter.until) = d;
     }
     filter.list = parser.value(QStringLiteral("list"));
-    return true;
+    return readThreshold(ctx, parser, filter.frictionThreshold, exitCode);
 }
 
 QJsonObject evidenceJson(const friction::Evidence &e)
@@ -74,6 +93,9 @@ int classify(Context &ctx, const QStringList &args)
     addClassifierOptions(parser);
     int exitCode = ExitOk;
     if (!parseOrExit(ctx, parser, args, exitCode))
+        return exitCode;
+    double threshold = -1;
+    if (!readThreshold(ctx, parser, threshold, exitCode))
         return exitCode;
     auto classifier = loadClassifier(parser);
     if (!classifier)
@@ -113,7 +135,7 @@ int classify(Context &ctx, const QStringList &args)
         for (const friction::Evidence &e : m.evidence)
             evidence.append(evidenceJson(e));
         const QJsonObject result{{QStringLiteral("id"), o.value(QStringLiteral("id"))},
-                                 {QStringLiteral("uncivil"), m.uncivil},
+                                 {QStringLiteral("uncivil"), threshold >= 0 ? m.score >= threshold : m.uncivil},
                                  {QStringLiteral("score"), qRound(m.score * 10000) / 10000.0},
                                  {QStringLiteral("categories"), QJsonArray::fromStringList(m.categories)},
                                  {QStringLiteral("evidence"), evidence},

@@ -316,7 +316,8 @@ Result<std::vector<ThreadRow>> loadThreads(Database &db, const Filter &filter)
         m.msgid = ms->text(4);
         m.scored = !ms->isNull(5);
         m.score = ms->isNull(5) ? 0 : ms->real(5);
-        m.uncivil = ms->int64(6) != 0;
+        // --threshold overrides the decision the model stored with the score.
+        m.uncivil = filter.frictionThreshold >= 0 ? m.scored && m.score >= filter.frictionThreshold : ms->int64(6) != 0;
         m.rejection = ms->int64(7) != 0;
         m.naks = int(ms->int64(8));
         m.shouting = ms->int64(9) != 0;

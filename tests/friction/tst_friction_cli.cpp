@@ -15,6 +15,7 @@ private Q_SLOTS:
     void classifyRoundTrip();
     void emptyStoreRanksNothing();
     void badDateIsAUsageError();
+    void thresholdOverridesTheModel();
 };
 
 void TestFrictionCli::classifyRoundTrip()
@@ -84,6 +85,28 @@ void TestFrictionCli::badDateIsAUsageError()
     QVERIFY(cli.waitForFinished(30000));
     QCOMPARE(cli.exitCode(), 2);
     QVERIFY(cli.readAllStandardError().contains("yesterday"));
+}
+
+// --threshold decides "uncivil" from the score; the score itself does not change.
+void TestFrictionCli::thresholdOverridesTheModel()
+{
+    auto run = [](const QStringList &extra) {
+        QProcess cli;
+        cli.start(QStringLiteral(KERNELLENS_CLI), QStringList{QStringLiteral("friction"), QStringLiteral("classify")} + extra);
+        cli.write(R"({"id": 1, "text": "Thanks, applied to kbuild-next."})" "\n");
+        cli.closeWriteChannel();
+        cli.waitForFinished(30000);
+        return std::pair(cli.exitCode(), QJsonDocument::fromJson(cli.readAllStandardOutput().trimmed()).object());
+    };
+    const auto [plainCode, plain] = run({});
+    QCOMPARE(plainCode, 0);
+    QCOMPARE(plain.value(QStringLiteral("uncivil")).toBool(), false);
+    const auto [lowCode, low] = run({QStringLiteral("--threshold"), QStringLiteral("0")});
+    QCOMPARE(lowCode, 0);
+    QCOMPARE(low.value(QStringLiteral("uncivil")).toBool(), true);
+    QCOMPARE(low.value(QStringLiteral("score")).toDouble(), plain.value(QStringLiteral("score")).toDouble());
+    const auto [badCode, bad] = run({QStringLiteral("--threshold"), QStringLiteral("1.5")});
+    QCOMPARE(badCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestFrictionCli)

@@ -16,8 +16,9 @@ import argparse, json, sqlite3, subprocess, sys
 from collections import defaultdict
 from pathlib import Path
 
-def ranked_threads(cli, store, lst, model):
-    cmd = [cli, "--db", store, "--json", "friction", "--list", lst, "--top", "0"] + (["--model", model] if model else [])
+def ranked_threads(cli, store, lst, model, threshold):
+    cmd = [cli, "--db", store, "--json", "friction", "--list", lst, "--top", "0"] + (["--model", model] if model else []) \
+        + (["--threshold", threshold] if threshold else [])
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -27,6 +28,7 @@ def main():
     ap.add_argument("--store", required=True)
     ap.add_argument("--labels", default=str(Path(__file__).with_name("labels-heated.jsonl")))
     ap.add_argument("--model", help="a liblinear friction model instead of the built-in one")
+    ap.add_argument("--threshold", help="passed to friction --threshold")
     ap.add_argument("-k", type=int, default=20)
     args = ap.parse_args()
     rows = [json.loads(l) for l in open(args.labels, encoding="utf-8") if l.strip()][1:]
@@ -42,7 +44,7 @@ def main():
                                         "WHERE l.name = ? AND m.thread_id IS NOT NULL", (lst,)):
             if msgid in labels[lst]:
                 verdict[thread] = max(verdict.get(thread, 0), labels[lst][msgid])
-        ranking = ranked_threads(args.cli, args.store, lst, args.model)
+        ranking = ranked_threads(args.cli, args.store, lst, args.model, args.threshold)
         ids = [t["thread_id"] for t in ranking]
         judged = [t for t in ids if t in verdict]
         uncivil = sum(verdict[t] for t in judged)

@@ -25,6 +25,7 @@ struct Filter
     Period period = Period::Release;
     ReleaseSet releases = ReleaseSet::Feature;
     int top = 50;             // ranked lists (friction)
+    double frictionThreshold = -1;  // friction: uncivil at score >= this; < 0: the model's threshold
 };
 
 } // namespace kl::models
