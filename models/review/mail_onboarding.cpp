@@ -47,7 +47,7 @@ Result<report::Section> mailOnboardingSection(Store &store, const Filter &filter
     auto loaded = loadChains(store);
     if (!loaded)
         return loaded.status();
-    auto calendars = releaseCalendars(store);
+    auto calendars = releaseCalendars(store, filter.releases);
     if (!calendars)
         return calendars.status();
     const QList<Chain> chains = loaded.value();

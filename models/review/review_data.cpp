@@ -1,4 +1,5 @@
 #include "review_data.h"
+#include "src/release_view.h"
 
 #include <QDateTime>
 
@@ -170,19 +171,28 @@ qint64 Calendars::dateOf(const QString &tag) const
     return -1;
 }
 
-Result<Calendars> releaseCalendars(Store &store)
+Result<Calendars> releaseCalendars(Store &store, ReleaseSet set)
 {
     Calendars calendars;
+    QList<qint64> sources;
+    KL_TRY(store.db().forEachRow(QStringLiteral("SELECT DISTINCT source_id FROM releases ORDER BY source_id"), {},
+                                 [&](const Statement &row) { sources << row.int64(0); }));
     qint64 most = -1;
-    KL_TRY(store.db().forEachRow(QStringLiteral("SELECT source_id, tag, date FROM releases ORDER BY source_id, ordinal"), {},
-                                 [&](const Statement &row) {
-                                     Calendar &c = calendars.bySource[row.int64(0)];
-                                     c.append({row.text(1), row.int64(2)});
-                                     if (c.size() > most) {
-                                         most = c.size();
-                                         calendars.fallback = row.int64(0);
-                                     }
-                                 }));
+    for (qint64 source : std::as_const(sources)) {
+        // The development windows end at the releases shown (feature releases by default), and
+        // they are found by date: a maintenance release can be dated after a later feature one.
+        auto view = ReleaseView::load(store.db(), source, set);
+        if (!view)
+            return view.status();
+        Calendar &c = calendars.bySource[source];
+        for (const ShownRelease &r : view->shown())
+            c.append({r.tag, r.time});
+        std::stable_sort(c.begin(), c.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+        if (c.size() > most) {
+            most = c.size();
+            calendars.fallback = source;
+        }
+    }
     return calendars;
 }
 

@@ -100,7 +100,7 @@ struct Calendars
     // Release date of a tag in any calendar (for ordering periods of several lists); -1 if none.
     qint64 dateOf(const QString &tag) const;
 };
-Result<Calendars> releaseCalendars(Store &store);
+Result<Calendars> releaseCalendars(Store &store, ReleaseSet set);
 
 // "2024-05", "2024-Q2" or the first release dated on or after t ("(unreleased)" after the last).
 QString periodOf(qint64 t, Period period, const Calendar &releases);

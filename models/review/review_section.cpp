@@ -173,7 +173,7 @@ Result<report::Section> reviewSection(Store &store, const Filter &filter)
     auto loaded = loadChains(store);
     if (!loaded)
         return loaded.status();
-    auto calendars = releaseCalendars(store);
+    auto calendars = releaseCalendars(store, filter.releases);
     if (!calendars)
         return calendars.status();
     auto second = secondLanguageName(store);

@@ -40,7 +40,7 @@ Result<ReleaseView> ReleaseView::load(Database &db, qint64 sourceId, ReleaseSet 
     QList<StoredRelease> stored;
     KL_TRY(db.forEachRow(sql, {sourceId}, [&](const Statement &row) {
         const QDate date = QDateTime::fromSecsSinceEpoch(row.int64(2), QTimeZone::utc()).date();
-        stored.append({ShownRelease{row.int64(0), row.text(1), date, int(row.int64(3))}, row.int64(4) != 0, row.int64(5)});
+        stored.append({ShownRelease{row.int64(0), row.text(1), date, int(row.int64(3)), row.int64(2)}, row.int64(4) != 0, row.int64(5)});
     }));
     ReleaseView view;
     view.m_total = int(stored.size());

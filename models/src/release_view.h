@@ -21,6 +21,7 @@ struct ShownRelease
     QString tag;
     QDate date;        // UTC date of the tagged commit
     int ordinal = 0;   // version order among all the source's tags
+    qint64 time = 0;   // committer time of the tagged commit, unix seconds
 };
 
 class ReleaseView
