@@ -347,6 +347,9 @@ void relabel(ChartState &state, double width)
         x->append(label, i);
     }
     x->setLabelsAngle(state.fit.rotated ? -40 : 0);
+    // New labels change the axis' height; Qt Charts does not always redo the layout for it.
+    if (auto *chart = qobject_cast<QChart *>(state.parent()); chart && chart->layout())
+        chart->layout()->invalidate();
 }
 
 double plotWidth(const QChart *chart, const ChartState &state)
@@ -405,6 +408,13 @@ QList<QAbstractSeries *> buildLines(QChart *chart, const ChartState &state)
     const int n = int(spec.categories.size());
     const HoverHandler &onHover = state.onHover;
     QList<double> base(n, 0.0);
+    // A category where no series has a value (an "(unreleased)" row without a tree) is left
+    // out of a stack instead of drawn as a drop to zero.
+    QList<bool> empty(n, true);
+    for (const auto &s : spec.series)
+        for (int i = 0; i < n; ++i)
+            if (std::isfinite(valueAt(s, i)))
+                empty[i] = false;
     QList<QAbstractSeries *> added;
     for (int si = 0; si < spec.series.size(); ++si) {
         const auto &s = spec.series[si];
@@ -412,6 +422,8 @@ QList<QAbstractSeries *> buildLines(QChart *chart, const ChartState &state)
             auto *lower = new QLineSeries;
             auto *upper = new QLineSeries;
             for (int i = 0; i < n; ++i) {
+                if (empty[i])
+                    continue;
                 double v = valueAt(s, i);
                 v = std::isfinite(v) ? v * scale : 0.0;
                 lower->append(i, base[i]);
@@ -887,8 +899,8 @@ namespace {
 
 void applyThemeToSeries(QChart *chart, const Theme &theme)
 {
-    // Series colours follow the palette order they were created in; marks stand out in the
-    // colour after the series'.
+    // Series colours follow the palette order they were created in; marks are drawn in the
+    // text colour, which no series uses.
     int index = 0;
     for (QAbstractSeries *series : chart->series()) {
         const QColor color = theme.seriesColor(index);
@@ -900,7 +912,7 @@ void applyThemeToSeries(QChart *chart, const Theme &theme)
             ++index;
         } else if (auto *scatter = qobject_cast<QScatterSeries *>(series)) {
             if (scatter->markerSize() > 0) {
-                scatter->setColor(theme.isDark ? QColor(0xFF, 0x8A, 0x3D) : QColor(0xD5, 0x5E, 0x00));
+                scatter->setColor(theme.foreground);
                 scatter->setBorderColor(theme.background);
             }
         } else if (auto *line = qobject_cast<QLineSeries *>(series)) {

@@ -100,7 +100,8 @@ struct LabelFit
 };
 // Fits `labels` (the visible categories) into `width` pixels with `font`: the smallest step
 // (1, 2, 3, 4, 6, 12, then multiples of 12, so months land on quarters and years) at which the
-// longest label plus a gap fits, level or rotated by 40° (rotated only when it needs a smaller step).
+// longest label plus a gap fits, level or rotated by 40° (rotated only when that shows over three
+// times as many labels).
 LabelFit fitLabels(const QStringList &labels, const QFont &font, double width);
 
 // Narrowest bar worth drawing; below it a bar chart is drawn as lines (the "barcode" rule).

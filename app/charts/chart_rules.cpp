@@ -59,7 +59,8 @@ LabelFit fitLabels(const QStringList &labels, const QFont &font, double width)
     // A rotated label takes its height over sin(angle) of the axis, whatever its length.
     const double rotatedSlot = metrics.height() / std::sin(kRotation * M_PI / 180.0) + kLabelGap / 2;
     const LabelFit rotated{stepFor(count, rotatedSlot, width), true};
-    return rotated.step < level.step ? rotated : level;
+    // Level text reads better: turn the labels only when that shows over three times as many.
+    return rotated.step * 3 < level.step ? rotated : level;
 }
 
 report::Chart::Kind drawnKind(report::Chart::Kind kind, int seriesCount, int visibleCategories, double plotWidth)
