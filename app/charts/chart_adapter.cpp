@@ -363,11 +363,10 @@ double plotWidth(const QChart *chart, const ChartState &state)
 
 void applyRange(QChart *chart, ChartState &state)
 {
-    const bool lines = state.drawn == Kind::Line || state.drawn == Kind::StackedArea;
     const int first = state.range.first, last = state.range.last;
-    // Lines run from the first point to the last; bars and cells need half a category each side.
-    const double pad = lines && last > first ? 0.0 : 0.5;
-    state.x->setRange(first - pad, last + pad);
+    // Half a category each side: bars and cells need it, and the end labels of a line chart
+    // then stay inside the chart.
+    state.x->setRange(first - 0.5, last + 0.5);
     if (state.y) {
         const auto [minValue, maxValue] = valueBounds(state);
         fitValueAxis(state.y, state.spec, minValue, maxValue);
