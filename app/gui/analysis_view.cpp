@@ -94,8 +94,10 @@ AnalysisView::AnalysisView(Analysis analysis, QWidget *parent)
         lower->setStretchFactor(0, 3);
         lower->setStretchFactor(1, 4);
         splitter->addWidget(lower);
-        splitter->setStretchFactor(0, 1);
+        // Room for a month axis, the top-thread marks and the range bar.
+        splitter->setStretchFactor(0, 2);
         splitter->setStretchFactor(1, 3);
+        splitter->setSizes({400, 600});
     } else if (analysis == Analysis::Coverage && coverageDrillDownAvailable()) {
         auto *lower = new QSplitter(Qt::Horizontal, splitter);
         m_tabs->setParent(lower);
