@@ -107,8 +107,10 @@ AnalysisView::AnalysisView(Analysis analysis, QWidget *parent)
         lower->setStretchFactor(0, 3);
         lower->setStretchFactor(1, 2);
         splitter->addWidget(lower);
-        splitter->setStretchFactor(0, 1);
-        splitter->setStretchFactor(1, 1);
+        // The heat map gets the larger half: its rows scroll, but a few more read at a glance.
+        splitter->setStretchFactor(0, 3);
+        splitter->setStretchFactor(1, 2);
+        splitter->setSizes({600, 400});
     } else {
         splitter->addWidget(m_tabs);
         splitter->setStretchFactor(0, 3);
