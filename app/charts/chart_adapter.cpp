@@ -146,11 +146,12 @@ public:
                 }
         if (m_min > m_max)
             m_min = m_max = 0;
-        QObject::connect(chart, &QChart::plotAreaChanged, chart, [this](const QRectF &) {
+        m_plotAreaChanged = QObject::connect(chart, &QChart::plotAreaChanged, chart, [this](const QRectF &) {
             prepareGeometryChange();
             update();
         });
     }
+    ~HeatMapItem() override { QObject::disconnect(m_plotAreaChanged); }
 
     QRectF boundingRect() const override { return m_chart->plotArea(); }
 
@@ -233,6 +234,7 @@ private:
     QChart *m_chart;
     QAbstractSeries *m_anchor;
     const ChartState *m_state;
+    QMetaObject::Connection m_plotAreaChanged;
     double m_min = std::numeric_limits<double>::infinity();
     double m_max = -std::numeric_limits<double>::infinity();
     int m_hoverRow = -1;
