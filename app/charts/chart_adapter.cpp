@@ -349,6 +349,14 @@ void relabel(ChartState &state, double width)
         x->append(label, i);
     }
     x->setLabelsAngle(state.fit.rotated ? -40 : 0);
+    // A line chart's last label is centred on the plot's right edge: leave it room.
+    if (auto *owner = qobject_cast<QChart *>(state.parent())) {
+        double widest = 0;
+        if ((state.drawn == Kind::Line || state.drawn == Kind::StackedArea) && !state.fit.rotated)
+            for (const QString &label : x->categoriesLabels())
+                widest = std::max(widest, QFontMetricsF(font).horizontalAdvance(label));
+        owner->setMargins(QMargins(6, 6, std::max(6, int(widest / 2) + 2), 6));
+    }
     // New labels change the axis' height; Qt Charts does not always redo the layout for it.
     if (auto *chart = qobject_cast<QChart *>(state.parent()); chart && chart->layout())
         chart->layout()->invalidate();
@@ -365,10 +373,11 @@ double plotWidth(const QChart *chart, const ChartState &state)
 
 void applyRange(QChart *chart, ChartState &state)
 {
+    const bool lines = state.drawn == Kind::Line || state.drawn == Kind::StackedArea;
     const int first = state.range.first, last = state.range.last;
-    // Half a category each side: bars and cells need it, and the end labels of a line chart
-    // then stay inside the chart.
-    state.x->setRange(first - 0.5, last + 0.5);
+    // Lines run edge to edge; bars and cells need half a category each side.
+    const double pad = lines && last > first ? 0.0 : 0.5;
+    state.x->setRange(first - pad, last + pad);
     if (state.y) {
         const auto [minValue, maxValue] = valueBounds(state);
         fitValueAxis(state.y, state.spec, minValue, maxValue);
