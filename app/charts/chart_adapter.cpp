@@ -1,11 +1,13 @@
 #include "chart_adapter.h"
 
 #include <QApplication>
+#include <QFontMetricsF>
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QBuffer>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
@@ -20,6 +22,7 @@
 #include <QScatterSeries>
 #include <QStackedBarSeries>
 #include <QSvgGenerator>
+#include <QTimer>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -36,8 +39,6 @@ const QRgb kLightPalette[] = {0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9,
                               0xD55E00, 0xF0E442, 0x000000, 0x999999};
 const QRgb kDarkPalette[] = {0x56B4E9, 0xE69F00, 0x009E73, 0xCC79A7, 0x0072B2,
                              0xD55E00, 0xF0E442, 0xFFFFFF, 0xAAAAAA};
-
-constexpr const char *kSpecProperty = "kernellens_chart_kind";
 
 bool valuesArePercentages(const report::Chart &spec)
 {
@@ -90,20 +91,54 @@ QColor mix(const QColor &a, const QColor &b, double t)
                             float(a.blueF() + (b.blueF() - a.blueF()) * t));
 }
 
+using Kind = report::Chart::Kind;
+
+// What createChart built, kept on the chart so setRange and fitToSize can redo the parts that
+// depend on the range and the size without rebuilding the series.
+class ChartState : public QObject
+{
+public:
+    using QObject::QObject;
+    report::Chart spec;       // printable, rows folded
+    int foldedRows = 0;       // rows folded into the last heat map row
+    Theme theme;
+    HoverHandler onHover;
+    CategoryRange range;      // clamped
+    QSizeF sizeHint;
+    Kind drawn = Kind::Line;
+    LabelFit fit{0, false};   // step 0: labels not laid out yet
+    QCategoryAxis *x = nullptr;
+    QValueAxis *y = nullptr;  // null for heat maps
+    bool fitQueued = false;
+};
+
+ChartState *stateOf(const QChart *chart)
+{
+    // ChartState has no meta-object of its own, so findChild<ChartState *> would match any child.
+    if (chart)
+        for (QObject *child : chart->children())
+            if (auto *state = dynamic_cast<ChartState *>(child))
+                return state;
+    return nullptr;
+}
+
+int visibleCount(const ChartState &state)
+{
+    return state.range.last - state.range.first + 1;
+}
+
 // Qt Charts has no heat map: the cells are one item drawn over the plot area of a chart whose
-// two category axes (columns × rows) are carried by an invisible scatter series, so axes,
-// title, theme and export work as for every other kind.
+// two axes (columns × rows) are carried by an invisible scatter series, so axes, title, theme
+// and export work as for every other kind. Only the columns in the chart's range are painted.
 class HeatMapItem : public QGraphicsItem
 {
 public:
-    HeatMapItem(QChart *chart, QAbstractSeries *anchor, report::Chart spec, const Theme &theme, HoverHandler onHover)
-        : QGraphicsItem(chart), m_chart(chart), m_anchor(anchor), m_spec(std::move(spec)),
-          m_onHover(std::move(onHover))
+    HeatMapItem(QChart *chart, QAbstractSeries *anchor, const ChartState *state)
+        : QGraphicsItem(chart), m_chart(chart), m_anchor(anchor), m_state(state)
     {
-        setTheme(theme);
-        setAcceptHoverEvents(bool(m_onHover));
+        setAcceptHoverEvents(bool(state->onHover));
         setZValue(10);
-        for (const auto &s : m_spec.series)
+        for (const auto &s : spec().series)
             for (double v : s.values)
                 if (std::isfinite(v)) {
                     m_min = std::min(m_min, v);
@@ -111,40 +146,36 @@ public:
                 }
         if (m_min > m_max)
             m_min = m_max = 0;
-        QObject::connect(chart, &QChart::plotAreaChanged, chart, [this](const QRectF &) {
+        m_plotAreaChanged = QObject::connect(chart, &QChart::plotAreaChanged, chart, [this](const QRectF &) {
             prepareGeometryChange();
             update();
         });
     }
-
-    void setTheme(const Theme &theme)
-    {
-        m_theme = theme;
-        update();
-    }
+    ~HeatMapItem() override { QObject::disconnect(m_plotAreaChanged); }
 
     QRectF boundingRect() const override { return m_chart->plotArea(); }
 
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override
     {
-        const int columns = int(m_spec.categories.size());
-        const int rows = int(m_spec.series.size());
-        if (columns == 0 || rows == 0)
+        const int rows = int(spec().series.size());
+        if (spec().categories.isEmpty() || rows == 0)
             return;
-        QFont font = m_theme.font;
+        const Theme &theme = m_state->theme;
+        QFont font = theme.font;
         font.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.8));
         painter->setFont(font);
+        painter->setClipRect(m_chart->plotArea());
         for (int r = 0; r < rows; ++r) {
-            for (int c = 0; c < columns; ++c) {
+            for (int c = m_state->range.first; c <= m_state->range.last; ++c) {
                 const QRectF cell = cellRect(r, c).adjusted(0.5, 0.5, -0.5, -0.5);
-                const double v = valueAt(m_spec.series[r], c);
-                QColor fill = m_theme.heatEmpty;
+                const double v = valueAt(spec().series[r], c);
+                QColor fill = theme.heatEmpty;
                 if (std::isfinite(v))
-                    fill = mix(m_theme.heatLow, m_theme.heatHigh, m_max > m_min ? (v - m_min) / (m_max - m_min) : 1.0);
+                    fill = mix(theme.heatLow, theme.heatHigh, m_max > m_min ? (v - m_min) / (m_max - m_min) : 1.0);
                 painter->fillRect(cell, fill);
                 if (!std::isfinite(v))
                     continue;
-                const QString text = formatValue(v, m_spec);
+                const QString text = formatValue(v, spec());
                 if (painter->fontMetrics().horizontalAdvance(text) + 4 > cell.width()
                     || painter->fontMetrics().height() > cell.height())
                     continue;
@@ -162,51 +193,64 @@ protected:
             return;
         m_hoverRow = row;
         m_hoverColumn = column;
-        if (row < 0)
-            m_onHover(HoverInfo{});
-        else
-            m_onHover(makeHover(m_spec, row, column, true));
+        if (row < 0) {
+            m_state->onHover(HoverInfo{});
+            return;
+        }
+        HoverInfo info = makeHover(spec(), row, column, true);
+        if (m_state->foldedRows > 0 && row == spec().series.size() - 1)
+            info.text += QStringLiteral(" (highest of %1)").arg(m_state->foldedRows);
+        m_state->onHover(info);
     }
     void hoverLeaveEvent(QGraphicsSceneHoverEvent *) override
     {
         m_hoverRow = m_hoverColumn = -1;
-        m_onHover(HoverInfo{});
+        m_state->onHover(HoverInfo{});
     }
 
 private:
+    const report::Chart &spec() const { return m_state->spec; }
     QRectF cellRect(int row, int column) const
     {
         // Rows are drawn top-down in series order, as a table reads.
-        const int rows = int(m_spec.series.size());
+        const int rows = int(spec().series.size());
         const QPointF topLeft = m_chart->mapToPosition(QPointF(column - 0.5, rows - row - 0.5), m_anchor);
         const QPointF bottomRight = m_chart->mapToPosition(QPointF(column + 0.5, rows - row - 1.5), m_anchor);
         return QRectF(topLeft, bottomRight).normalized();
     }
     std::pair<int, int> cellAt(const QPointF &pos) const
     {
-        for (int r = 0; r < m_spec.series.size(); ++r)
-            for (int c = 0; c < m_spec.categories.size(); ++c)
-                if (cellRect(r, c).contains(pos))
-                    return {r, c};
-        return {-1, -1};
+        if (!m_chart->plotArea().contains(pos))
+            return {-1, -1};
+        const QPointF value = m_chart->mapToValue(pos, m_anchor);
+        const int rows = int(spec().series.size());
+        const int column = int(std::lround(value.x()));
+        const int row = rows - 1 - int(std::lround(value.y()));
+        if (column < m_state->range.first || column > m_state->range.last || row < 0 || row >= rows)
+            return {-1, -1};
+        return {row, column};
     }
 
     QChart *m_chart;
     QAbstractSeries *m_anchor;
-    report::Chart m_spec;
-    Theme m_theme;
-    HoverHandler m_onHover;
+    const ChartState *m_state;
+    QMetaObject::Connection m_plotAreaChanged;
     double m_min = std::numeric_limits<double>::infinity();
     double m_max = -std::numeric_limits<double>::infinity();
     int m_hoverRow = -1;
     int m_hoverColumn = -1;
 };
 
-void styleAxis(QAbstractAxis *axis, const Theme &theme)
+QFont axisLabelFont(const Theme &theme)
 {
     QFont labels = theme.font;
     labels.setPointSizeF(theme.font.pointSizeF() * 0.9);
-    axis->setLabelsFont(labels);
+    return labels;
+}
+
+void styleAxis(QAbstractAxis *axis, const Theme &theme)
+{
+    axis->setLabelsFont(axisLabelFont(theme));
     axis->setLabelsBrush(theme.foreground);
     axis->setTitleBrush(theme.foreground);
     axis->setTitleFont(theme.font);
@@ -215,9 +259,8 @@ void styleAxis(QAbstractAxis *axis, const Theme &theme)
     axis->setShadesVisible(false);
 }
 
-QValueAxis *valueAxis(const report::Chart &spec, double minValue, double maxValue)
+void fitValueAxis(QValueAxis *axis, const report::Chart &spec, double minValue, double maxValue)
 {
-    auto *axis = new QValueAxis;
     if (!std::isfinite(minValue) || !std::isfinite(maxValue)) {
         minValue = 0;
         maxValue = 1;
@@ -225,6 +268,7 @@ QValueAxis *valueAxis(const report::Chart &spec, double minValue, double maxValu
     minValue = std::min(0.0, minValue);
     if (maxValue <= minValue)
         maxValue = minValue + 1;
+    axis->setTickCount(5);
     axis->setRange(minValue, maxValue * 1.05);
     axis->applyNiceNumbers();
     // A share cannot pass 100 %: nice numbers over a series that touches 100 would draw 150 %.
@@ -232,87 +276,175 @@ QValueAxis *valueAxis(const report::Chart &spec, double minValue, double maxValu
         axis->setRange(0, 100);
         axis->setTickCount(5);
     }
+    const double span = axis->max() - axis->min();
     if (spec.percent)
-        axis->setLabelFormat(axis->max() - axis->min() < 10 ? QStringLiteral("%.1f %%") : QStringLiteral("%.0f %%"));
+        axis->setLabelFormat(span < 2 ? QStringLiteral("%.2f %%")
+                             : span < 10 ? QStringLiteral("%.1f %%") : QStringLiteral("%.0f %%"));
     else
         axis->setLabelFormat(maxValue >= 1000 ? QStringLiteral("%.0f") : QStringLiteral("%.6g"));
-    axis->setTitleText(spec.yTitle);
-    return axis;
 }
 
-// Category axes show every label only when they fit: with many categories (months) every k-th
-// is shown and the others are blank, and long names (subsystems) are elided. Hover text still
-// names the full category.
-QBarCategoryAxis *categoryAxis(const QStringList &categories, const QString &title, bool vertical = false)
+// The value range of the categories in `range`, as drawn (stacks add up).
+std::pair<double, double> valueBounds(const ChartState &state)
 {
-    auto *axis = new QBarCategoryAxis;
-    qsizetype longest = 0;
-    for (const QString &c : categories)
-        longest = std::max(longest, c.size());
-    const int n = int(categories.size());
-    const int budget = vertical ? 24 : (longest <= 8 ? 16 : 10);
-    const int step = n > budget ? (n + budget - 1) / budget : 1;
-    constexpr int kMaxLabel = 30;
-    // QBarCategoryAxis merges identical names, so hidden and elided labels are kept unique.
-    QStringList labels;
-    for (int i = 0; i < n; ++i) {
-        QString name = categories[i];
-        if (i % step != 0)
-            name.clear();
-        else if (name.size() > kMaxLabel)
-            name = name.left(kMaxLabel - 1) + QChar(0x2026);
-        if (name.isEmpty())
-            name = QString(1, QChar(0x200B));
-        while (labels.contains(name))
-            name += QChar(0x200B);
-        labels << name;
-    }
-    axis->append(labels);
-    axis->setTitleText(title);
-    axis->setTruncateLabels(false);
-    if (!vertical && longest > 10 && n > 6)
-        axis->setLabelsAngle(-40);
-    if (step > 1)
-        axis->setGridLineVisible(false); // a grid line per month is noise
-    return axis;
-}
-
-void buildXY(QChart *chart, const report::Chart &spec, const Theme &theme, const HoverHandler &onHover)
-{
+    const report::Chart &spec = state.spec;
     const double scale = displayScale(spec);
-    const bool stacked = spec.kind == report::Chart::Kind::StackedArea;
-    const int n = int(spec.categories.size());
-    QList<double> base(n, 0.0);
+    const bool stacked = state.drawn == Kind::StackedArea || state.drawn == Kind::StackedBar;
     double minValue = 0, maxValue = 0;
+    for (int i = state.range.first; i <= state.range.last; ++i) {
+        double positive = 0, negative = 0;
+        for (const auto &s : spec.series) {
+            const double v = valueAt(s, i);
+            if (!std::isfinite(v))
+                continue;
+            if (stacked) {
+                (v >= 0 ? positive : negative) += v * scale;
+            } else {
+                maxValue = std::max(maxValue, v * scale);
+                minValue = std::min(minValue, v * scale);
+            }
+        }
+        maxValue = std::max(maxValue, positive);
+        minValue = std::min(minValue, negative);
+    }
+    for (const report::Mark &m : spec.marks)
+        if (m.category >= state.range.first && m.category <= state.range.last && std::isfinite(m.value))
+            maxValue = std::max(maxValue, m.value * scale);
+    return {minValue, maxValue};
+}
+
+// QCategoryAxis keys its labels by text: hidden duplicates get invisible suffixes.
+QString uniqueLabel(QString label, const QStringList &taken)
+{
+    if (label.isEmpty())
+        label = QString(1, QChar(0x200B));
+    while (taken.contains(label))
+        label += QChar(0x200B);
+    return label;
+}
+
+QString elided(const QString &label, const QFont &font, double width)
+{
+    return QFontMetricsF(font).elidedText(label, Qt::ElideMiddle, width);
+}
+
+// Writes the x labels for the range and the current width: every fit.step-th category, at its
+// index, so labels stay put while panning.
+void relabel(ChartState &state, double width)
+{
+    const QStringList visible = state.spec.categories.mid(state.range.first, visibleCount(state));
+    state.fit = fitLabels(visible, axisLabelFont(state.theme), width);
+    QCategoryAxis *x = state.x;
+    const QStringList old = x->categoriesLabels();
+    for (const QString &label : old)
+        x->remove(label);
+    x->setStartValue(state.range.first - 0.5);
+    QStringList taken;
+    const QFont font = axisLabelFont(state.theme);
+    for (int i = state.range.first; i <= state.range.last; ++i) {
+        if (i % state.fit.step != 0)
+            continue;
+        const QString label = uniqueLabel(elided(state.spec.categories[i], font, 220), taken);
+        taken << label;
+        x->append(label, i);
+    }
+    x->setLabelsAngle(state.fit.rotated ? -40 : 0);
+    // A line chart's last label is centred on the plot's right edge: leave it room.
+    if (auto *owner = qobject_cast<QChart *>(state.parent())) {
+        double widest = 0;
+        if ((state.drawn == Kind::Line || state.drawn == Kind::StackedArea) && !state.fit.rotated)
+            for (const QString &label : x->categoriesLabels())
+                widest = std::max(widest, QFontMetricsF(font).horizontalAdvance(label));
+        owner->setMargins(QMargins(6, 6, std::max(6, int(widest / 2) + 2), 6));
+    }
+    // New labels change the axis' height; Qt Charts does not always redo the layout for it.
+    if (auto *chart = qobject_cast<QChart *>(state.parent()); chart && chart->layout())
+        chart->layout()->invalidate();
+}
+
+double plotWidth(const QChart *chart, const ChartState &state)
+{
+    if (chart->plotArea().width() > 1)
+        return chart->plotArea().width();
+    // Not laid out yet: the size it will have, less the value axis and margins.
+    const double width = state.sizeHint.width() > 0 ? state.sizeHint.width() : 640;
+    return std::max(100.0, width - 90);
+}
+
+void applyRange(QChart *chart, ChartState &state)
+{
+    const bool lines = state.drawn == Kind::Line || state.drawn == Kind::StackedArea;
+    const int first = state.range.first, last = state.range.last;
+    // Lines run edge to edge; bars and cells need half a category each side.
+    const double pad = lines && last > first ? 0.0 : 0.5;
+    state.x->setRange(first - pad, last + pad);
+    if (state.y) {
+        const auto [minValue, maxValue] = valueBounds(state);
+        fitValueAxis(state.y, state.spec, minValue, maxValue);
+    }
+    for (QAbstractSeries *series : chart->series())
+        if (auto *line = qobject_cast<QLineSeries *>(series); line && series->type() == QAbstractSeries::SeriesTypeLine)
+            line->setPointsVisible(last - first + 1 <= 40);
+    relabel(state, plotWidth(chart, state));
+}
+
+QCategoryAxis *newCategoryAxis(const QString &title)
+{
+    auto *axis = new QCategoryAxis;
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis->setTruncateLabels(false);
+    axis->setTitleText(title);
+    return axis;
+}
+
+void attachXY(QChart *chart, ChartState &state, const QList<QAbstractSeries *> &series)
+{
+    state.x = newCategoryAxis(state.spec.xTitle);
+    state.y = new QValueAxis;
+    state.y->setTitleText(state.spec.yTitle);
+    chart->addAxis(state.x, Qt::AlignBottom);
+    chart->addAxis(state.y, Qt::AlignLeft);
+    for (auto *s : series) {
+        s->attachAxis(state.x);
+        s->attachAxis(state.y);
+    }
+}
+
+QList<QAbstractSeries *> buildLines(QChart *chart, const ChartState &state)
+{
+    const report::Chart &spec = state.spec;
+    const double scale = displayScale(spec);
+    const bool stacked = state.drawn == Kind::StackedArea;
+    const int n = int(spec.categories.size());
+    const HoverHandler &onHover = state.onHover;
+    QList<double> base(n, 0.0);
+    // A category where no series has a value (an "(unreleased)" row without a tree) is left
+    // out of a stack instead of drawn as a drop to zero.
+    QList<bool> empty(n, true);
+    for (const auto &s : spec.series)
+        for (int i = 0; i < n; ++i)
+            if (std::isfinite(valueAt(s, i)))
+                empty[i] = false;
     QList<QAbstractSeries *> added;
     for (int si = 0; si < spec.series.size(); ++si) {
         const auto &s = spec.series[si];
-        const QColor color = theme.seriesColor(si);
         if (stacked) {
-            auto *area = new QAreaSeries;
-            auto *upper = new QLineSeries(area);
-            QLineSeries *lower = si > 0 ? new QLineSeries(area) : nullptr;
+            auto *lower = new QLineSeries;
+            auto *upper = new QLineSeries;
             for (int i = 0; i < n; ++i) {
+                if (empty[i])
+                    continue;
                 double v = valueAt(s, i);
                 v = std::isfinite(v) ? v * scale : 0.0;
-                if (lower)
-                    lower->append(i, base[i]);
+                lower->append(i, base[i]);
                 base[i] += v;
                 upper->append(i, base[i]);
-                maxValue = std::max(maxValue, base[i]);
-                minValue = std::min(minValue, base[i]);
             }
-            area->setUpperSeries(upper);
-            if (lower)
-                area->setLowerSeries(lower);
+            auto *area = new QAreaSeries(upper, lower);
             area->setName(s.name);
-            QColor fill = color;
-            fill.setAlphaF(0.85f);
-            area->setBrush(fill);
-            area->setPen(QPen(color.darker(115), 1.0));
             if (onHover)
-                QObject::connect(area, &QAreaSeries::hovered, chart, [spec, si, onHover](const QPointF &p, bool state) {
-                    onHover(state ? makeHover(spec, si, int(std::lround(p.x())), true) : HoverInfo{});
+                QObject::connect(area, &QAreaSeries::hovered, chart, [spec, si, onHover](const QPointF &p, bool on) {
+                    onHover(on ? makeHover(spec, si, int(std::lround(p.x())), true) : HoverInfo{});
                 });
             chart->addSeries(area);
             added << area;
@@ -321,98 +453,180 @@ void buildXY(QChart *chart, const report::Chart &spec, const Theme &theme, const
             line->setName(s.name);
             for (int i = 0; i < n; ++i) {
                 const double v = valueAt(s, i);
-                if (!std::isfinite(v))
-                    continue;
-                line->append(i, v * scale);
-                maxValue = std::max(maxValue, v * scale);
-                minValue = std::min(minValue, v * scale);
+                if (std::isfinite(v))
+                    line->append(i, v * scale);
             }
-            line->setPen(QPen(color, 2.0));
-            line->setPointsVisible(n <= 40);
             if (onHover)
-                QObject::connect(line, &QLineSeries::hovered, chart, [spec, si, onHover](const QPointF &p, bool state) {
-                    onHover(state ? makeHover(spec, si, int(std::lround(p.x())), true) : HoverInfo{});
+                QObject::connect(line, &QLineSeries::hovered, chart, [spec, si, onHover](const QPointF &p, bool on) {
+                    onHover(on ? makeHover(spec, si, int(std::lround(p.x())), true) : HoverInfo{});
                 });
             chart->addSeries(line);
             added << line;
         }
     }
-    auto *x = categoryAxis(spec.categories, spec.xTitle);
-    auto *y = valueAxis(spec, minValue, maxValue);
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    for (auto *series : added) {
-        series->attachAxis(x);
-        series->attachAxis(y);
-    }
-    if (n > 0)
-        x->setRange(x->categories().first(), x->categories().last());
+    return added;
 }
 
-void buildBars(QChart *chart, const report::Chart &spec, const Theme &theme, const HoverHandler &onHover)
+QList<QAbstractSeries *> buildBars(QChart *chart, const ChartState &state)
 {
+    const report::Chart &spec = state.spec;
     const double scale = displayScale(spec);
-    const bool stacked = spec.kind == report::Chart::Kind::StackedBar;
+    const bool stacked = state.drawn == Kind::StackedBar;
     QAbstractBarSeries *series = stacked ? static_cast<QAbstractBarSeries *>(new QStackedBarSeries)
                                          : static_cast<QAbstractBarSeries *>(new QBarSeries);
     const int n = int(spec.categories.size());
-    QList<double> positive(n, 0.0), negative(n, 0.0);
-    double minValue = 0, maxValue = 0;
+    const HoverHandler &onHover = state.onHover;
     for (int si = 0; si < spec.series.size(); ++si) {
         const auto &s = spec.series[si];
         auto *set = new QBarSet(s.name);
         for (int i = 0; i < n; ++i) {
-            double v = valueAt(s, i);
-            v = std::isfinite(v) ? v * scale : 0.0;
-            set->append(v);
-            if (stacked) {
-                (v >= 0 ? positive[i] : negative[i]) += v;
-                maxValue = std::max(maxValue, positive[i]);
-                minValue = std::min(minValue, negative[i]);
-            } else {
-                maxValue = std::max(maxValue, v);
-                minValue = std::min(minValue, v);
-            }
+            const double v = valueAt(s, i);
+            set->append(std::isfinite(v) ? v * scale : 0.0);
         }
-        set->setColor(theme.seriesColor(si));
-        set->setBorderColor(theme.seriesColor(si).darker(115));
         if (onHover)
-            QObject::connect(set, &QBarSet::hovered, chart, [spec, si, onHover](bool state, int index) {
-                onHover(state ? makeHover(spec, si, index, true) : HoverInfo{});
+            QObject::connect(set, &QBarSet::hovered, chart, [spec, si, onHover](bool on, int index) {
+                onHover(on ? makeHover(spec, si, index, true) : HoverInfo{});
             });
         series->append(set);
     }
     series->setBarWidth(stacked ? 0.7 : 0.8);
     chart->addSeries(series);
-    auto *x = categoryAxis(spec.categories, spec.xTitle);
-    auto *y = valueAxis(spec, minValue, maxValue);
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    series->attachAxis(x);
-    series->attachAxis(y);
+    return {series};
 }
 
-void buildHeatMap(QChart *chart, const report::Chart &spec, const Theme &theme, const HoverHandler &onHover)
+// The marks: one scatter series over the others, its hover text the marks' own labels.
+QAbstractSeries *buildMarks(QChart *chart, const ChartState &state)
 {
+    const report::Chart &spec = state.spec;
+    if (spec.marks.isEmpty())
+        return nullptr;
+    const double scale = displayScale(spec);
+    auto *scatter = new QScatterSeries;
+    scatter->setName(spec.marksName.isEmpty() ? QStringLiteral("Marked") : spec.marksName);
+    scatter->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    scatter->setMarkerSize(11);
+    for (const report::Mark &m : spec.marks)
+        if (m.category >= 0 && m.category < spec.categories.size() && std::isfinite(m.value))
+            scatter->append(m.category, m.value * scale);
+    if (state.onHover) {
+        const HoverHandler onHover = state.onHover;
+        QObject::connect(scatter, &QScatterSeries::hovered, chart, [spec, onHover](const QPointF &p, bool on) {
+            if (!on)
+                return onHover(HoverInfo{});
+            const int category = int(std::lround(p.x()));
+            HoverInfo info;
+            info.active = true;
+            info.series = spec.marksName;
+            info.category = spec.categories.value(category);
+            QStringList labels;
+            for (const report::Mark &m : spec.marks)
+                if (m.category == category)
+                    labels << m.label;
+            info.text = info.category + QStringLiteral("\n") + labels.join(QLatin1Char('\n'));
+            onHover(info);
+        });
+    }
+    chart->addSeries(scatter);
+    return scatter;
+}
+
+void buildHeatMap(QChart *chart, ChartState &state)
+{
+    const report::Chart &spec = state.spec;
     auto *anchor = new QScatterSeries;
     anchor->setName(QString());
     anchor->setMarkerSize(0);
     anchor->setColor(Qt::transparent);
     anchor->setBorderColor(Qt::transparent);
     chart->addSeries(anchor);
-    QStringList rows;
-    for (auto it = spec.series.crbegin(); it != spec.series.crend(); ++it)
-        rows << it->name;
-    auto *x = categoryAxis(spec.categories, spec.xTitle);
-    auto *y = categoryAxis(rows, spec.yTitle, true);
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    anchor->attachAxis(x);
-    anchor->attachAxis(y);
-    x->setGridLineVisible(false);
-    y->setGridLineVisible(false);
+    state.x = newCategoryAxis(spec.xTitle);
+    auto *rows = newCategoryAxis(spec.yTitle);
+    const int n = int(spec.series.size());
+    rows->setStartValue(-0.5);
+    // Row names are elided to fit beside the cells; the cell tooltips name them in full.
+    QStringList taken;
+    const QFont font = axisLabelFont(state.theme);
+    for (int r = n - 1; r >= 0; --r) {
+        const QString label = uniqueLabel(elided(spec.series[r].name, font, 200), taken);
+        taken << label;
+        rows->append(label, n - 1 - r);
+    }
+    rows->setRange(-0.5, std::max(0, n - 1) + 0.5);
+    chart->addAxis(state.x, Qt::AlignBottom);
+    chart->addAxis(rows, Qt::AlignLeft);
+    anchor->attachAxis(state.x);
+    anchor->attachAxis(rows);
     chart->legend()->setVisible(false);
-    new HeatMapItem(chart, anchor, spec, theme, onHover);
+    new HeatMapItem(chart, anchor, &state);
+}
+
+void clearChart(QChart *chart)
+{
+    for (QGraphicsItem *child : chart->childItems())
+        if (dynamic_cast<HeatMapItem *>(child))
+            delete child;
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+}
+
+void applyThemeToSeries(QChart *chart, const Theme &theme);
+
+// (Re)builds series and axes for state.drawn, then the range, labels and theme.
+void build(QChart *chart, ChartState &state)
+{
+    clearChart(chart);
+    state.x = nullptr;
+    state.y = nullptr;
+    if (state.drawn == Kind::HeatMap) {
+        buildHeatMap(chart, state);
+    } else {
+        QList<QAbstractSeries *> series = state.drawn == Kind::Bar || state.drawn == Kind::StackedBar
+                                              ? buildBars(chart, state)
+                                              : buildLines(chart, state);
+        if (QAbstractSeries *marks = buildMarks(chart, state))
+            series << marks;
+        attachXY(chart, state, series);
+        const bool named = state.spec.series.size() > 1
+                           || (state.spec.series.size() == 1 && !state.spec.series.first().name.isEmpty());
+        chart->legend()->setVisible(named || !state.spec.marks.isEmpty());
+    }
+    if (!state.spec.categories.isEmpty())
+        applyRange(chart, state);
+    for (QAbstractAxis *axis : chart->axes())
+        styleAxis(axis, state.theme);
+    if (state.drawn == Kind::HeatMap || state.fit.step > 1)
+        for (QAbstractAxis *axis : chart->axes(Qt::Horizontal))
+            axis->setGridLineVisible(false); // a grid line per shown label is enough; none in cells
+    if (state.drawn == Kind::HeatMap)
+        for (QAbstractAxis *axis : chart->axes())
+            axis->setGridLineVisible(false);
+    applyThemeToSeries(chart, state.theme);
+}
+
+// The kind to draw at `width`, with some slack before going back to bars so a chart at the
+// threshold does not flip on every resize.
+Kind wantedKind(const ChartState &state, double width)
+{
+    const int seriesCount = int(state.spec.series.size());
+    const Kind want = drawnKind(state.spec.kind, seriesCount, visibleCount(state), width);
+    if (state.drawn != state.spec.kind && want == state.spec.kind
+        && drawnKind(state.spec.kind, seriesCount, visibleCount(state), width * 0.9) != state.spec.kind)
+        return state.drawn;
+    return want;
+}
+
+void queueFit(QChart *chart, ChartState *state)
+{
+    if (state->fitQueued)
+        return;
+    state->fitQueued = true;
+    QTimer::singleShot(0, state, [chart, state] {
+        state->fitQueued = false;
+        fitToSize(chart);
+    });
 }
 
 // Lays a chart out at `size` inside a scene so it can be painted without a view.
@@ -434,6 +648,9 @@ void paintChart(QPainter &painter, const QRectF &target, QChart *chart, QSizeF l
     if (owned) {
         scene = &localScene;
         scene->addItem(chart);
+        layOut(chart, logicalSize);
+        // Thin labels and pick bars or lines for the size it is drawn at, then lay out again.
+        fitToSize(chart);
         layOut(chart, logicalSize);
     }
     const QRectF source = chart->sceneBoundingRect();
@@ -552,36 +769,108 @@ report::Chart printableSpec(const report::Chart &in)
 
 } // namespace
 
-QChart *createChart(const report::Chart &rawSpec, const Theme &theme, const HoverHandler &onHover)
+
+QChart *createChart(const report::Chart &rawSpec, const Theme &theme, const HoverHandler &onHover,
+                    CategoryRange range, QSizeF size)
 {
-    report::Chart spec = printableSpec(rawSpec);
+    report::Chart printed = printableSpec(rawSpec);
     // A stacked area over one category has no width and draws nothing (a tree with one release
     // tag): the same stack as bars shows it.
-    if (spec.kind == report::Chart::Kind::StackedArea && spec.categories.size() < 2)
-        spec.kind = report::Chart::Kind::StackedBar;
+    if (printed.kind == Kind::StackedArea && printed.categories.size() < 2)
+        printed.kind = Kind::StackedBar;
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setTitle(spec.title);
-    chart->setProperty(kSpecProperty, int(spec.kind));
-    switch (spec.kind) {
-    case report::Chart::Kind::Line:
-    case report::Chart::Kind::StackedArea:
-        buildXY(chart, spec, theme, onHover);
-        break;
-    case report::Chart::Kind::Bar:
-    case report::Chart::Kind::StackedBar:
-        buildBars(chart, spec, theme, onHover);
-        break;
-    case report::Chart::Kind::HeatMap:
-        buildHeatMap(chart, spec, theme, onHover);
-        break;
-    }
+    chart->setTitle(printed.title);
+    auto *state = new ChartState(chart);
+    state->spec = foldHeatMapRows(printed);
+    state->foldedRows = state->spec.series.size() < printed.series.size()
+                            ? int(printed.series.size() - state->spec.series.size()) + 1 : 0;
+    state->theme = theme;
+    state->onHover = onHover;
+    state->range = clampRange(range, int(state->spec.categories.size()));
+    state->sizeHint = size;
+    state->drawn = drawnKind(state->spec.kind, int(state->spec.series.size()), visibleCount(*state),
+                             plotWidth(chart, *state));
     chart->legend()->setAlignment(Qt::AlignBottom);
-    if (spec.series.size() <= 1 && spec.kind != report::Chart::Kind::HeatMap)
-        chart->legend()->setVisible(spec.series.size() == 1 && !spec.series.first().name.isEmpty());
     chart->setMargins(QMargins(6, 6, 6, 6));
+    build(chart, *state);
     applyTheme(chart, theme);
+    QObject::connect(chart, &QChart::plotAreaChanged, state, [chart, state](const QRectF &) { queueFit(chart, state); });
     return chart;
+}
+
+void fitToSize(QChart *chart)
+{
+    ChartState *state = stateOf(chart);
+    if (!state || state->spec.categories.isEmpty())
+        return;
+    const double width = plotWidth(chart, *state);
+    const Kind want = wantedKind(*state, width);
+    if (want != state->drawn) {
+        state->drawn = want;
+        build(chart, *state);
+        applyTheme(chart, state->theme);
+        return;
+    }
+    const QStringList visible = state->spec.categories.mid(state->range.first, visibleCount(*state));
+    if (fitLabels(visible, axisLabelFont(state->theme), width) != state->fit)
+        relabel(*state, width);
+}
+
+void setRange(QChart *chart, CategoryRange range)
+{
+    ChartState *state = stateOf(chart);
+    if (!state)
+        return;
+    range = clampRange(range, int(state->spec.categories.size()));
+    if (range == state->range || state->spec.categories.isEmpty())
+        return;
+    state->range = range;
+    const Kind want = wantedKind(*state, plotWidth(chart, *state));
+    if (want != state->drawn) {
+        state->drawn = want;
+        build(chart, *state);
+        applyTheme(chart, state->theme);
+        return;
+    }
+    applyRange(chart, *state);
+    if (state->y)
+        styleAxis(state->y, state->theme);
+    if (state->fit.step > 1)
+        state->x->setGridLineVisible(false);
+    else if (state->drawn != Kind::HeatMap)
+        state->x->setGridLineVisible(true);
+}
+
+CategoryRange chartRange(const QChart *chart)
+{
+    const ChartState *state = stateOf(chart);
+    return state ? state->range : CategoryRange{};
+}
+
+const report::Chart *chartSpec(const QChart *chart)
+{
+    const ChartState *state = stateOf(chart);
+    return state ? &state->spec : nullptr;
+}
+
+report::Chart::Kind chartDrawnKind(const QChart *chart)
+{
+    const ChartState *state = stateOf(chart);
+    return state ? state->drawn : Kind::Line;
+}
+
+QStringList shownCategoryLabels(const QChart *chart)
+{
+    const ChartState *state = stateOf(chart);
+    if (!state || !state->x)
+        return {};
+    QStringList labels;
+    for (QString label : state->x->categoriesLabels()) {
+        label.remove(QChar(0x200B));
+        labels << label;
+    }
+    return labels;
 }
 
 void applyTheme(QChart *chart, const Theme &theme)
@@ -602,14 +891,26 @@ void applyTheme(QChart *chart, const Theme &theme)
     chart->legend()->setFont(theme.font);
     for (QAbstractAxis *axis : chart->axes())
         styleAxis(axis, theme);
-    if (chart->property(kSpecProperty).toInt() == int(report::Chart::Kind::HeatMap)) {
-        for (QAbstractAxis *axis : chart->axes())
-            axis->setGridLineVisible(false);
+    if (ChartState *state = stateOf(chart)) {
+        state->theme = theme;
+        if (state->drawn == Kind::HeatMap)
+            for (QAbstractAxis *axis : chart->axes())
+                axis->setGridLineVisible(false);
+        else if (state->fit.step > 1 && state->x)
+            state->x->setGridLineVisible(false);
         for (QGraphicsItem *child : chart->childItems())
-            if (auto *cells = dynamic_cast<HeatMapItem *>(child))
-                cells->setTheme(theme);
+            if (dynamic_cast<HeatMapItem *>(child))
+                child->update();
     }
-    // Series colours follow the palette order they were created in.
+    applyThemeToSeries(chart, theme);
+}
+
+namespace {
+
+void applyThemeToSeries(QChart *chart, const Theme &theme)
+{
+    // Series colours follow the palette order they were created in; marks are drawn in the
+    // text colour, which no series uses.
     int index = 0;
     for (QAbstractSeries *series : chart->series()) {
         const QColor color = theme.seriesColor(index);
@@ -619,6 +920,11 @@ void applyTheme(QChart *chart, const Theme &theme)
             area->setBrush(fill);
             area->setPen(QPen(color.darker(115), 1.0));
             ++index;
+        } else if (auto *scatter = qobject_cast<QScatterSeries *>(series)) {
+            if (scatter->markerSize() > 0) {
+                scatter->setColor(theme.foreground);
+                scatter->setBorderColor(theme.background);
+            }
         } else if (auto *line = qobject_cast<QLineSeries *>(series)) {
             line->setPen(QPen(color, 2.0));
             ++index;
@@ -633,6 +939,8 @@ void applyTheme(QChart *chart, const Theme &theme)
     }
 }
 
+} // namespace
+
 void renderTo(QPainter &painter, const QRectF &target, const report::Chart &spec, const Theme &theme)
 {
     // Charts are laid out at screen-like logical size so fonts keep their proportion on
@@ -642,7 +950,7 @@ void renderTo(QPainter &painter, const QRectF &target, const report::Chart &spec
     QSizeF logical = target.size() * toLogical;
     if (logical.width() < 200 || logical.height() < 120)
         logical = logical.scaled(QSizeF(600, 360), Qt::KeepAspectRatioByExpanding);
-    std::unique_ptr<QChart> chart(createChart(spec, theme));
+    std::unique_ptr<QChart> chart(createChart(spec, theme, {}, {}, logical));
     paintChart(painter, target, chart.get(), logical);
 }
 

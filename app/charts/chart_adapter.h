@@ -12,7 +12,16 @@
 //  - HeatMap: one series per row (e.g. a subsystem), one value per column (category); cells
 //    with NaN are drawn empty;
 //  - percent = true: values are fractions (0.25 = 25 %). Values above 1.5 are taken as being
-//    percentages already, so a builder that writes 25 for 25 % still draws right.
+//    percentages already, so a builder that writes 25 for 25 % still draws right;
+//  - marks: markers over the series (hover shows their label), e.g. the top friction threads.
+//
+// Long axes (docs/gui.md, "Charts that scale") are handled here once, for the GUI and exports:
+//  - category labels thin out to every k-th one that fits the plot width (QFontMetrics), and
+//    are rotated when that shows more of them;
+//  - a Bar/StackedBar whose bars would be narrower than kMinBarPixels draws as Line/StackedArea;
+//  - a heat map with more than kHeatMapMaxRows rows keeps the rows with the largest sums and
+//    folds the rest into one "other (K …)" row holding their highest value per column;
+//  - a CategoryRange limits what is drawn (zoom/pan); the value axis is fitted to that range.
 //
 // All functions need a QApplication (Qt Charts items are QGraphicsWidgets). Headless callers
 // (the CLI's report module) create one on the "offscreen" platform.
@@ -27,6 +36,7 @@
 #include <QPointF>
 #include <QRectF>
 #include <QSize>
+#include <QSizeF>
 #include <QString>
 
 #include <functional>
@@ -71,10 +81,63 @@ struct HoverInfo
 };
 using HoverHandler = std::function<void(const HoverInfo &)>;
 
+// The categories a chart draws: indices first..last, inclusive. The default means all.
+struct CategoryRange
+{
+    int first = 0;
+    int last = -1; // -1: through the last category
+    bool operator==(const CategoryRange &) const = default;
+};
+// The range made valid for `count` categories (last >= first, both inside; all when count is 0).
+CategoryRange clampRange(CategoryRange range, int count);
+
+// Which category labels are drawn: those whose index is a multiple of `step`, rotated or level.
+struct LabelFit
+{
+    int step = 1;
+    bool rotated = false;
+    bool operator==(const LabelFit &) const = default;
+};
+// Fits `labels` (the visible categories) into `width` pixels with `font`: the smallest step
+// (1, 2, 3, 4, 6, 12, then multiples of 12, so months land on quarters and years) at which the
+// longest label plus a gap fits, level or rotated by 40° (rotated only when that shows over three
+// times as many labels).
+LabelFit fitLabels(const QStringList &labels, const QFont &font, double width);
+
+// Narrowest bar worth drawing; below it a bar chart is drawn as lines (the "barcode" rule).
+constexpr double kMinBarPixels = 3.0;
+// The kind actually drawn for `kind` with `visibleCategories` over `plotWidth` pixels: Bar →
+// Line when each of the series' bars would get less than kMinBarPixels, StackedBar → StackedArea
+// when a stack would; other kinds are drawn as they are.
+report::Chart::Kind drawnKind(report::Chart::Kind kind, int seriesCount, int visibleCategories, double plotWidth);
+
+// Heat maps show at most this many rows, the last one being the folded rest.
+constexpr int kHeatMapMaxRows = 24;
+// Keeps the maxRows - 1 rows with the largest sums (in that order) and folds the others into one
+// row "other (K <yTitle or rows>)" whose value per column is the highest of the folded rows.
+// Charts with at most maxRows rows, and other kinds, come back unchanged.
+report::Chart foldHeatMapRows(const report::Chart &spec, int maxRows = kHeatMapMaxRows);
+
 // Builds a QChart for the spec. The caller owns it (hand it to QChartView::setChart, which
 // takes ownership). Animations are off; the chart is themed and has its axes, legend and title.
 // onHover, when set, is called as the pointer enters and leaves points, bars and cells.
-QChart *createChart(const report::Chart &spec, const Theme &theme, const HoverHandler &onHover = {});
+// `range` limits the categories drawn; `size`, when known, is the size the chart will have
+// (label thinning and the bar → line rule use it until the chart is laid out).
+QChart *createChart(const report::Chart &spec, const Theme &theme, const HoverHandler &onHover = {},
+                    CategoryRange range = {}, QSizeF size = {});
+
+// Zoom/pan: draws only `range` of a chart made by createChart, refits the value axis to it and
+// re-thins the labels. Cheap (no series are rebuilt unless the bar → line rule flips).
+void setRange(QChart *chart, CategoryRange range);
+CategoryRange chartRange(const QChart *chart);
+// The spec the chart draws (after folding), or nullptr for a chart not made by createChart.
+const report::Chart *chartSpec(const QChart *chart);
+// The kind drawn now (see drawnKind) and the category labels shown now (hidden ones omitted).
+report::Chart::Kind chartDrawnKind(const QChart *chart);
+QStringList shownCategoryLabels(const QChart *chart);
+// Re-thins labels and re-applies the bar → line rule for the chart's current plot width. Runs
+// by itself one event-loop turn after a resize; exports call it before painting.
+void fitToSize(QChart *chart);
 
 // Restyles a chart made by createChart (e.g. when the GUI palette switches light/dark).
 void applyTheme(QChart *chart, const Theme &theme);

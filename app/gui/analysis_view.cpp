@@ -94,8 +94,10 @@ AnalysisView::AnalysisView(Analysis analysis, QWidget *parent)
         lower->setStretchFactor(0, 3);
         lower->setStretchFactor(1, 4);
         splitter->addWidget(lower);
-        splitter->setStretchFactor(0, 1);
+        // Room for a month axis, the top-thread marks and the range bar.
+        splitter->setStretchFactor(0, 2);
         splitter->setStretchFactor(1, 3);
+        splitter->setSizes({400, 600});
     } else if (analysis == Analysis::Coverage && coverageDrillDownAvailable()) {
         auto *lower = new QSplitter(Qt::Horizontal, splitter);
         m_tabs->setParent(lower);
@@ -105,8 +107,10 @@ AnalysisView::AnalysisView(Analysis analysis, QWidget *parent)
         lower->setStretchFactor(0, 3);
         lower->setStretchFactor(1, 2);
         splitter->addWidget(lower);
-        splitter->setStretchFactor(0, 1);
-        splitter->setStretchFactor(1, 1);
+        // The heat map gets the larger half: its rows scroll, but a few more read at a glance.
+        splitter->setStretchFactor(0, 3);
+        splitter->setStretchFactor(1, 2);
+        splitter->setSizes({600, 400});
     } else {
         splitter->addWidget(m_tabs);
         splitter->setStretchFactor(0, 3);

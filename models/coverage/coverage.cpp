@@ -536,10 +536,18 @@ Result<report::Section> releaseCoverageSection(Store &store, const Filter &filte
     heat.title = QStringLiteral("Adoption level by release");
     heat.kind = report::Chart::Kind::HeatMap;
     heat.xTitle = QStringLiteral("Release");
-    heat.yTitle = QStringLiteral("Level (0-5)");
+    heat.yTitle = QStringLiteral("Subsystem");
     for (const auto &s : std::as_const(*trend))
         heat.categories.append(s.release.tag);
-    for (const QString &name : trendSubsystems.mid(0, 40)) {
+    // Every subsystem that ever had bindings (level > 0); the chart adapter folds all but the
+    // top rows into "other (K subsystems)". Without any, the first 40 still show the zero map.
+    QStringList heatRows;
+    for (const QString &name : std::as_const(trendSubsystems))
+        if (bestLevel.value(name) > 0)
+            heatRows << name;
+    if (heatRows.isEmpty())
+        heatRows = trendSubsystems.mid(0, 40);
+    for (const QString &name : std::as_const(heatRows)) {
         report::Series series;
         series.name = name;
         for (const auto &s : std::as_const(*trend)) {

@@ -1,5 +1,6 @@
 #include <kernellens/index/store.h>
 #include <kernellens/models/friction.h>
+#include <kernellens/models/visible_text.h>
 
 #include <QHash>
 #include <QJsonArray>
@@ -690,22 +691,106 @@ report::Table frictionTrendTable(const QList<FrictionTrendPoint> &trend)
     return t;
 }
 
+QList<FrictionTrendPoint> filledMonths(const QList<FrictionTrendPoint> &trend)
+{
+    QList<FrictionTrendPoint> out;
+    if (trend.isEmpty())
+        return out;
+    const auto monthOf = [](const QString &m) { return QDate::fromString(m + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")); };
+    const QDate first = monthOf(trend.first().month);
+    const QDate last = monthOf(trend.last().month);
+    if (!first.isValid() || !last.isValid())
+        return trend;
+    QHash<QString, FrictionTrendPoint> byMonth;
+    for (const FrictionTrendPoint &p : trend)
+        byMonth.insert(p.month, p);
+    for (QDate d = first; d <= last; d = d.addMonths(1)) {
+        const QString month = d.toString(QStringLiteral("yyyy-MM"));
+        FrictionTrendPoint p = byMonth.value(month);
+        p.month = month;
+        out << p;
+    }
+    return out;
+}
+
+int frictionShareWindow(const QList<FrictionTrendPoint> &months)
+{
+    if (months.isEmpty())
+        return 1;
+    QList<int> counts;
+    for (const FrictionTrendPoint &p : months)
+        counts << p.threads;
+    std::sort(counts.begin(), counts.end());
+    const double median = counts.size() % 2 ? counts[counts.size() / 2]
+                                            : (counts[counts.size() / 2 - 1] + counts[counts.size() / 2]) / 2.0;
+    return median < kFrictionDenseMonthThreads ? 3 : 1;
+}
+
+report::Chart frictionCountChart(const QList<FrictionTrendPoint> &trend, const QList<FrictionThread> &threads)
+{
+    const QList<FrictionTrendPoint> months = filledMonths(trend);
+    report::Chart c;
+    c.id = QStringLiteral("friction.counts");
+    c.title = QStringLiteral("Friction threads per month");
+    c.kind = report::Chart::Kind::Bar;
+    c.xTitle = QStringLiteral("Month");
+    c.yTitle = QStringLiteral("Threads");
+    report::Series all{QStringLiteral("Friction threads"), {}};
+    report::Series sl{QStringLiteral("Second-language friction threads"), {}};
+    for (const FrictionTrendPoint &p : months) {
+        c.categories << p.month;
+        all.values << p.frictionThreads;
+        sl.values << p.secondLanguageFrictionThreads;
+    }
+    c.series = {all, sl};
+    c.marksName = QStringLiteral("Top threads");
+    int rank = 0;
+    for (const FrictionThread &t : threads) {
+        if (!t.isFriction)
+            continue;
+        if (++rank > 5)
+            break;
+        const int category = int(c.categories.indexOf(t.firstDate.toString(QStringLiteral("yyyy-MM"))));
+        if (category < 0)
+            continue;
+        // Subjects are mail text: shown as plain, visible text only.
+        const QString label = QStringLiteral("#%1 %2 — score %3, %4 messages")
+                                  .arg(rank)
+                                  .arg(report::visibleText(t.subject).left(120))
+                                  .arg(t.score, 0, 'f', 2)
+                                  .arg(t.messages);
+        c.marks << report::Mark{category, all.values[category], label};
+    }
+    return c;
+}
+
 report::Chart frictionTrendChart(const QList<FrictionTrendPoint> &trend)
 {
+    const QList<FrictionTrendPoint> months = filledMonths(trend);
+    const int window = frictionShareWindow(trend);
     report::Chart c;
     c.id = QStringLiteral("friction.trend");
-    c.title = QStringLiteral("Share of friction threads per month");
+    c.title = window > 1 ? QStringLiteral("Share of friction threads (%1-month rolling)").arg(window)
+                         : QStringLiteral("Share of friction threads per month");
     c.kind = report::Chart::Kind::Line;
     c.xTitle = QStringLiteral("Month");
     c.yTitle = QStringLiteral("Friction threads");
     c.percent = true;
     report::Series all{QStringLiteral("All threads"), {}};
     report::Series sl{QStringLiteral("Second-language threads"), {}};
-    for (const FrictionTrendPoint &p : trend) {
-        c.categories << p.month;
-        all.values << (p.threads ? double(p.frictionThreads) / p.threads : std::numeric_limits<double>::quiet_NaN());
-        sl.values << (p.secondLanguageThreads ? double(p.secondLanguageFrictionThreads) / p.secondLanguageThreads
-                                              : std::numeric_limits<double>::quiet_NaN());
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    constexpr int kMinSecondLanguageThreads = 5;
+    for (qsizetype i = 0; i < months.size(); ++i) {
+        int threads = 0, friction = 0, slThreads = 0, slFriction = 0;
+        for (qsizetype j = std::max<qsizetype>(0, i - window + 1); j <= i; ++j) {
+            threads += months[j].threads;
+            friction += months[j].frictionThreads;
+            slThreads += months[j].secondLanguageThreads;
+            slFriction += months[j].secondLanguageFrictionThreads;
+        }
+        c.categories << months[i].month;
+        all.values << (threads ? double(friction) / threads : kNaN);
+        sl.values << (slThreads >= kMinSecondLanguageThreads ? double(slFriction) / slThreads : kNaN);
     }
     c.series = {all, sl};
     return c;
@@ -730,7 +815,7 @@ Result<report::Section> frictionSection(Store &store, const Filter &filter)
         "second-language and C-only contributors meeting, maintainers involved, patches not applied). A "
         "thread with score >= 1 is a friction thread. See docs/friction.md.");
     s.tables << frictionThreadTable(*threads) << frictionTrendTable(*trend);
-    s.charts << frictionTrendChart(*trend);
+    s.charts << frictionCountChart(*trend, *threads) << frictionTrendChart(*trend);
     return s;
 }
 

@@ -125,14 +125,24 @@ QJsonObject toJson(const Chart &chart)
             values.append(std::isfinite(v) ? QJsonValue(v) : QJsonValue::Null);
         series.append(QJsonObject{{QStringLiteral("name"), s.name}, {QStringLiteral("values"), values}});
     }
-    return QJsonObject{{QStringLiteral("id"), chart.id},
-                       {QStringLiteral("title"), chart.title},
-                       {QStringLiteral("kind"), QString::fromLatin1(kinds[int(chart.kind)])},
-                       {QStringLiteral("categories"), QJsonArray::fromStringList(chart.categories)},
-                       {QStringLiteral("series"), series},
-                       {QStringLiteral("x_title"), chart.xTitle},
-                       {QStringLiteral("y_title"), chart.yTitle},
-                       {QStringLiteral("percent"), chart.percent}};
+    QJsonObject out{{QStringLiteral("id"), chart.id},
+                    {QStringLiteral("title"), chart.title},
+                    {QStringLiteral("kind"), QString::fromLatin1(kinds[int(chart.kind)])},
+                    {QStringLiteral("categories"), QJsonArray::fromStringList(chart.categories)},
+                    {QStringLiteral("series"), series},
+                    {QStringLiteral("x_title"), chart.xTitle},
+                    {QStringLiteral("y_title"), chart.yTitle},
+                    {QStringLiteral("percent"), chart.percent}};
+    if (!chart.marks.isEmpty()) {
+        QJsonArray marks;
+        for (const Mark &m : chart.marks)
+            marks.append(QJsonObject{{QStringLiteral("category"), m.category},
+                                     {QStringLiteral("value"), m.value},
+                                     {QStringLiteral("label"), m.label}});
+        out.insert(QStringLiteral("marks"), QJsonObject{{QStringLiteral("name"), chart.marksName},
+                                                        {QStringLiteral("points"), marks}});
+    }
+    return out;
 }
 
 QJsonObject toJson(const Section &section)

@@ -9,6 +9,11 @@
 #include <QTimeZone>
 #include <QTest>
 
+#include <cmath>
+#include <limits>
+
+Q_DECLARE_METATYPE(kl::models::FrictionTrendPoint)
+
 using namespace kl;
 
 class TestFrictionThreads : public QObject
@@ -24,6 +29,9 @@ private Q_SLOTS:
     void trendCountsSecondLanguageThreads();
     void rescoringIsIncremental();
     void sectionHasTablesAndChart();
+    void monthsAreFilledAndPooled_data();
+    void monthsAreFilledAndPooled();
+    void marksShowVisibleSubjects();
 
 private:
     qint64 person(const QString &name, const QString &email);
@@ -312,9 +320,88 @@ void TestFrictionThreads::sectionHasTablesAndChart()
     QCOMPARE(section->tables.size(), 2);
     QCOMPARE(section->tables[0].rows.size(), 3);
     QCOMPARE(section->tables[1].rows.size(), 2);
-    QCOMPARE(section->charts.size(), 1);
-    QCOMPARE(section->charts[0].series.size(), 2);
-    QCOMPARE(section->charts[0].categories, (QStringList{QStringLiteral("2024-05"), QStringLiteral("2024-06")}));
+    QCOMPARE(section->charts.size(), 2);
+    const report::Chart &counts = section->charts[0];
+    QCOMPARE(counts.id, QStringLiteral("friction.counts"));
+    QCOMPARE(counts.categories, (QStringList{QStringLiteral("2024-05"), QStringLiteral("2024-06")}));
+    QCOMPARE(counts.series[0].values, (QList<double>{1, 1}));
+    QCOMPARE(counts.series[1].values, (QList<double>{1, 0}));
+    // The friction threads are marked on their month, at that month's count, with their subject.
+    QCOMPARE(counts.marks.size(), 2);
+    QCOMPARE(counts.marks[0].label.left(3), QStringLiteral("#1 "));
+    for (const report::Mark &m : counts.marks) {
+        QVERIFY(m.category == 0 || m.category == 1);
+        QCOMPARE(m.value, 1.0);
+    }
+    const report::Chart &share = section->charts[1];
+    QCOMPARE(share.id, QStringLiteral("friction.trend"));
+    QVERIFY(share.percent);
+    // 3 threads in two months: sparse, so the share is pooled over 3 months.
+    QVERIFY(share.title.contains(QStringLiteral("3-month")));
+    QCOMPARE(share.series[0].values, (QList<double>{1.0, 2.0 / 3.0}));
+    // Too few second-language threads for a share.
+    QVERIFY(std::isnan(share.series[1].values[0]) && std::isnan(share.series[1].values[1]));
+}
+
+static models::FrictionTrendPoint month(const char *name, int threads, int friction, int sl = 0, int slFriction = 0)
+{
+    return {QString::fromLatin1(name), threads, friction, sl, slFriction};
+}
+
+void TestFrictionThreads::monthsAreFilledAndPooled_data()
+{
+    QTest::addColumn<QList<models::FrictionTrendPoint>>("trend");
+    QTest::addColumn<QStringList>("months");
+    QTest::addColumn<int>("window");
+    QTest::addColumn<QList<double>>("share");
+    QTest::newRow("quiet list, gap filled, pooled")
+        << QList<models::FrictionTrendPoint>{month("2024-11", 4, 1), month("2025-02", 6, 0)}
+        << QStringList{QStringLiteral("2024-11"), QStringLiteral("2024-12"), QStringLiteral("2025-01"), QStringLiteral("2025-02")} << 3
+        << QList<double>{0.25, 0.25, 0.25, 0.0};
+    QTest::newRow("busy list, month by month")
+        << QList<models::FrictionTrendPoint>{month("2024-01", 200, 2), month("2024-02", 100, 0), month("2024-03", 400, 4)}
+        << QStringList{QStringLiteral("2024-01"), QStringLiteral("2024-02"), QStringLiteral("2024-03")} << 1 << QList<double>{0.01, 0.0, 0.01};
+    QTest::newRow("a year change inside the window")
+        << QList<models::FrictionTrendPoint>{month("2023-12", 2, 2), month("2024-01", 0, 0), month("2024-02", 2, 0)}
+        << QStringList{QStringLiteral("2023-12"), QStringLiteral("2024-01"), QStringLiteral("2024-02")} << 3 << QList<double>{1.0, 1.0, 0.5};
+    QTest::newRow("empty") << QList<models::FrictionTrendPoint>{} << QStringList{} << 1 << QList<double>{};
+}
+
+void TestFrictionThreads::monthsAreFilledAndPooled()
+{
+    QFETCH(QList<models::FrictionTrendPoint>, trend);
+    QFETCH(QStringList, months);
+    QFETCH(int, window);
+    QFETCH(QList<double>, share);
+    QStringList filled;
+    for (const auto &p : models::filledMonths(trend))
+        filled << p.month;
+    QCOMPARE(filled, months);
+    QCOMPARE(models::frictionShareWindow(trend), window);
+    const report::Chart chart = models::frictionTrendChart(trend);
+    QCOMPARE(chart.categories, months);
+    QCOMPARE(chart.series[0].values.size(), share.size());
+    for (qsizetype i = 0; i < share.size(); ++i)
+        QVERIFY2(qFuzzyCompare(1 + chart.series[0].values[i], 1 + share[i]),
+                 qPrintable(QStringLiteral("%1: %2 vs %3").arg(months[i]).arg(chart.series[0].values[i]).arg(share[i])));
+}
+
+// Subjects are hostile mail text: the marks carry them as visible, plain text.
+void TestFrictionThreads::marksShowVisibleSubjects()
+{
+    models::FrictionThread thread;
+    thread.subject = QStringLiteral("[PATCH] \x1b]0;pwned\x07 <b>rust</b> \u202Eevil");
+    thread.firstDate = QDateTime(QDate(2024, 6, 3), QTime(12, 0), Qt::UTC);
+    thread.isFriction = true;
+    thread.score = 2.5;
+    thread.messages = 12;
+    const report::Chart chart = models::frictionCountChart({month("2024-06", 3, 1)}, {thread});
+    QCOMPARE(chart.marks.size(), 1);
+    const QString label = chart.marks[0].label;
+    QVERIFY(!label.contains(QChar(0x1b)));
+    QVERIFY(!label.contains(QChar(0x202E)));
+    QVERIFY(label.contains(QStringLiteral("<b>rust</b>"))); // plain text: drawn, not interpreted
+    QVERIFY(label.contains(QStringLiteral("score 2.50, 12 messages")));
 }
 
 QTEST_GUILESS_MAIN(TestFrictionThreads)

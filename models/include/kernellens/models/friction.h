@@ -92,9 +92,22 @@ Result<QList<FrictionTrendPoint>> frictionTrend(Store &store, const Filter &filt
 
 report::Table frictionThreadTable(const QList<FrictionThread> &threads);
 report::Table frictionTrendTable(const QList<FrictionTrendPoint> &trend);
+// The months from the first to the last of `trend`, quiet months (no thread) included, so a
+// month axis is even.
+QList<FrictionTrendPoint> filledMonths(const QList<FrictionTrendPoint> &trend);
+// Months pooled by the share chart: 3 when the median month has fewer than
+// kFrictionDenseMonthThreads threads (one thread then swings the share by tens of percent), else 1.
+constexpr int kFrictionDenseMonthThreads = 20;
+int frictionShareWindow(const QList<FrictionTrendPoint> &months);
+// Friction threads per month (all and second-language), with the top five friction threads of
+// `threads` (ranked) as marks on their first month, their subjects as hover text.
+report::Chart frictionCountChart(const QList<FrictionTrendPoint> &trend, const QList<FrictionThread> &threads);
+// Share of friction threads, pooled over frictionShareWindow months (friction threads over all
+// threads of the window, not a mean of shares). The second-language share is drawn only where
+// its window holds at least 5 second-language threads.
 report::Chart frictionTrendChart(const QList<FrictionTrendPoint> &trend);
 
-// The ranked table, the evidence table, the monthly trend table and its chart.
+// The ranked table, the monthly trend table, and the count and share charts.
 Result<report::Section> frictionSection(Store &store, const Filter &filter);
 
 } // namespace kl::models

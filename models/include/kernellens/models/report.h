@@ -37,6 +37,15 @@ struct Series
     QList<double> values;       // one per category; NaN for a gap
 };
 
+// A point called out on a chart (e.g. one of the top friction threads), drawn as a marker at
+// (category, value) with `label` as its hover text. Labels are plain text.
+struct Mark
+{
+    int category = -1;
+    double value = 0;
+    QString label;
+};
+
 struct Chart
 {
     enum class Kind { Line, StackedArea, Bar, StackedBar, HeatMap };
@@ -48,6 +57,8 @@ struct Chart
     QString xTitle;
     QString yTitle;
     bool percent = false;
+    QList<Mark> marks;          // drawn over the series, in the series' units
+    QString marksName;          // their legend entry, e.g. "Top threads"
 };
 
 struct Section
