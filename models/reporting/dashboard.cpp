@@ -179,6 +179,18 @@ DashboardCard frictionCard(const QList<FrictionTrendPoint> &trend)
     for (const auto &[label, point] : quarters)
         points.append(point);
     card.figure = count(qint64(points.last().value));
+    // Mail that ends before the quarter does leaves it partial: compare the whole quarters before.
+    const QString lastMonth = trend.last().month;
+    if (lastMonth.mid(5, 2).toInt() % 3 != 0) {
+        card.detail = QObject::tr("friction threads in %1 up to %2, where the mail ends").arg(points.last().label, lastMonth);
+        card.trend = lastPoints(points);
+        const QList<TrendPoint> whole = points.mid(0, points.size() - 1);
+        if (whole.size() >= 2)
+            card.change = QStringLiteral("%1: %2").arg(whole.last().label,
+                                                       changeText(whole.last().value, whole[whole.size() - 2].value,
+                                                                  whole[whole.size() - 2].label, ChangeStyle::Relative));
+        return card;
+    }
     card.detail = QObject::tr("friction threads in %1, the latest quarter with mail").arg(points.last().label);
     setTrend(card, points, ChangeStyle::Relative);
     return card;

@@ -50,7 +50,7 @@ Result<MonthlyCounts> monthlyCounts(Database &db, const QString &from, const QSt
         " WHERE (?1 = '' OR %3 = (SELECT id FROM lists WHERE name = ?1))"
         " AND (?2 IS NULL OR %1 >= ?2) AND (?3 IS NULL OR %1 < ?3) GROUP BY 1 ORDER BY 1")
                             .arg(dateColumn, from, listColumn);
-    const QVariantList params = {filter.list.isNull() ? QString(QLatin1String("")) : filter.list,
+    const QVariantList params = {filter.list.isNull() ? QStringLiteral("") : filter.list,
                                  epochOf(filter.since),
                                  epochOf(filter.until.isValid() ? filter.until.addDays(1) : QDate())};
     MonthlyCounts out;

@@ -190,6 +190,32 @@ private Q_SLOTS:
         QVERIFY(models::monthlyCountCard(QStringLiteral("messages"), 0, {}).isMissing());
     }
 
+    void frictionByQuarter()
+    {
+        auto month = [](const char *m, int threads, int friction) {
+            models::FrictionTrendPoint p;
+            p.month = QString::fromLatin1(m);
+            p.threads = threads;
+            p.frictionThreads = friction;
+            return p;
+        };
+        QList<models::FrictionTrendPoint> trend = {month("2024-01", 10, 2), month("2024-03", 10, 2),
+                                                   month("2024-04", 10, 1), month("2024-06", 10, 2)};
+        models::DashboardCard card = models::frictionCard(trend);
+        QCOMPARE(labels(card.trend), (QStringList{QStringLiteral("2024-Q1"), QStringLiteral("2024-Q2")}));
+        QCOMPARE(values(card.trend), (QList<double>{4, 3}));
+        QCOMPARE(card.figure, QStringLiteral("3"));
+        QCOMPARE(card.change, kMinus + QStringLiteral("25 % vs 2024-Q1"));
+        // The mail ends in July: Q3 is partial, the change compares Q2 with Q1.
+        trend.append(month("2024-07", 10, 0));
+        card = models::frictionCard(trend);
+        QCOMPARE(card.figure, QStringLiteral("0"));
+        QCOMPARE(card.change, QStringLiteral("2024-Q2: ") + kMinus + QStringLiteral("25 % vs 2024-Q1"));
+        QVERIFY(card.detail.contains(QStringLiteral("up to 2024-07")));
+        // No thread at all: what to ingest.
+        QVERIFY(models::frictionCard({}).isMissing());
+    }
+
     void unreleasedCohortIsNotARelease()
     {
         models::OnboardingResult r;

@@ -71,6 +71,7 @@ DashboardCard shareCard(const AdoptionResult &adoption);
 // Release cohorts: the newest real release is the figure; the "(unreleased)" cohort (commits
 // after the last tag) is "since vX.Y" in the detail, never a release of its own.
 DashboardCard newcomersCard(const OnboardingResult &onboarding, Period period);
+// Friction threads per quarter; a quarter the mail ends in is partial (as monthlyCountCard).
 DashboardCard frictionCard(const QList<FrictionTrendPoint> &trend);
 DashboardCard coverageCard(const QList<CoverageSnapshot> &trend);
 // Monthly counts ("2024-05" -> n, oldest first) into a card whose figure is `total`. When the
