@@ -7,6 +7,7 @@
 //                                                  the synthetic long-history store (README.md)
 //   bench-gui --views STORE                        stall probe while opening every view, after a floor
 //   bench-gui --charts N                           chart create+render and range change at N categories
+//   bench-gui --cards STORE                        time to compute each Dashboard card (worker-side cost)
 //
 // Prints one "figure: value" line per measurement.
 
@@ -14,6 +15,9 @@
 #include "stall_probe.h"
 #include "synthetic_store.h"
 #include "view_bench.h"
+
+#include <kernellens/index/store.h>
+#include <kernellens/models/dashboard.h>
 
 #include "backends.h"
 #include "main_window.h"
@@ -77,7 +81,9 @@ int main(int argc, char *argv[])
                                    QStringLiteral("STORE"));
     const QCommandLineOption charts(QStringLiteral("charts"), QStringLiteral("Chart redraw figures at N categories."),
                                     QStringLiteral("N"));
-    parser.addOptions({db, view, stallMail, list, makeStore, messages, features, commits, viewsOption, charts});
+    const QCommandLineOption cards(QStringLiteral("cards"), QStringLiteral("Time each Dashboard card on STORE."),
+                                   QStringLiteral("STORE"));
+    parser.addOptions({db, view, stallMail, list, makeStore, messages, features, commits, viewsOption, charts, cards});
     parser.process(app);
     QTextStream out(stdout);
     kl::gui::applyPalette(app, false);
@@ -104,6 +110,22 @@ int main(int argc, char *argv[])
 
     if (parser.isSet(viewsOption) && !kl::bench::runViewBench(parser.value(viewsOption), out))
         QTextStream(stderr) << "bench-gui: a view did not become ready within 300 s\n";
+
+    if (parser.isSet(cards)) {
+        auto store = kl::Store::open(parser.value(cards), kl::Store::Mode::ReadOnly);
+        if (!store) {
+            QTextStream(stderr) << "bench-gui: " << store.errorMessage() << "\n";
+            return 1;
+        }
+        for (const QString &key : kl::models::dashboardCardKeys()) {
+            QElapsedTimer clock;
+            clock.start();
+            auto card = kl::models::dashboardCard(*store, key, {});
+            out << "card_" << key << "_ms: " << clock.elapsed()
+                << (card ? QString() : QStringLiteral(" (error: %1)").arg(card.errorMessage())) << "\n";
+            out.flush();
+        }
+    }
 
     if (parser.isSet(charts))
         kl::bench::runChartBench(parser.value(charts).toInt(), out);
