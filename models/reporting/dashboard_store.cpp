@@ -6,7 +6,10 @@
 #include <kernellens/index/store.h>
 
 #include <QDateTime>
+#include <QLocale>
+#include <QObject>
 
+#include <algorithm>
 
 namespace kl::models {
 
