@@ -1,9 +1,11 @@
 #pragma once
-// Dashboard: headline figures, each a card that opens its view.
+// Dashboard: headline figures with their trend, each a card that opens its view (through the
+// same shared filter). The figures come from models::dashboardCard.
 
-#include "backends.h"
 #include "store_overview.h"
 #include "view.h"
+
+#include <kernellens/models/dashboard.h>
 
 #include <QFrame>
 #include <QMap>
@@ -13,13 +15,20 @@ class QLabel;
 
 namespace kl::gui {
 
+class Sparkline;
+
 class HeadlineCard : public QFrame
 {
     Q_OBJECT
 public:
     HeadlineCard(const QString &caption, const QString &target, QWidget *parent = nullptr);
-    void setFigure(const QString &figure, const QString &detail);
+    void setFigure(const QString &figure, const QString &detail);   // a note: "…", "computing"
+    void setCard(const models::DashboardCard &card);
     QString figure() const;
+    QString detail() const;
+    QString change() const;
+    bool isMissing() const { return m_missing; }
+    Sparkline *sparkline() const { return m_sparkline; }
     QString target() const { return m_target; }
 Q_SIGNALS:
     void clicked(const QString &target);
@@ -30,19 +39,11 @@ private:
     QString m_target;
     QLabel *m_caption = nullptr;
     QLabel *m_figure = nullptr;
+    QLabel *m_change = nullptr;
     QLabel *m_detail = nullptr;
+    Sparkline *m_sparkline = nullptr;
+    bool m_missing = false;
 };
-
-// A figure pulled from an analysis section for a card: "12.3 %", with a trend line.
-struct Headline
-{
-    QString figure;
-    QString detail;
-};
-Headline adoptionHeadline(const report::Section &section);
-Headline coverageHeadline(const report::Section &section);
-Headline frictionHeadline(const report::Section &section);
-Headline onboardingHeadline(const report::Section &section);
 
 class DashboardView : public View
 {
@@ -57,6 +58,7 @@ protected:
 
 private:
     void presentOverview(const StoreOverview &overview);
+    void loadCard(const QString &key, quint64 generation);
     void pendingDone();
 
     QLabel *m_subtitle = nullptr;

@@ -330,21 +330,6 @@ private Q_SLOTS:
         QCOMPARE(queryWithFilter(QStringLiteral("s:rust"), f), QStringLiteral("s:rust l:linux-kbuild d:2024-01-01.."));
         QCOMPARE(queryWithFilter(QStringLiteral("s:rust l:other"), f), QStringLiteral("s:rust l:other d:2024-01-01.."));
     }
-
-    void headlinesFromSections()
-    {
-        using kl::report::Column;
-        kl::report::Section s;
-        kl::report::Table t;
-        t.columns = {{QStringLiteral("release"), QStringLiteral("Release"), Column::Kind::Text},
-                     {QStringLiteral("rust_share"), QStringLiteral("Share"), Column::Kind::Percent}};
-        t.rows = {{QStringLiteral("v6.1"), 0.001}, {QStringLiteral("v6.12"), 0.0035}};
-        s.tables = {t};
-        const Headline h = adoptionHeadline(s);
-        QVERIFY2(h.figure.startsWith(QStringLiteral("0.3")) || h.figure.startsWith(QStringLiteral("0,3")), qPrintable(h.figure));
-        QVERIFY(h.detail.contains(QStringLiteral("v6.12")));
-        QVERIFY(adoptionHeadline({}).figure.isEmpty());
-    }
 };
 
 QTEST_MAIN(TestGui)

@@ -7,6 +7,7 @@
 #include "search_view.h"
 #include "table_panel.h"
 #include "dashboard_view.h"
+#include "sparkline.h"
 #include "review_timeline.h"
 #include "review_view.h"
 
@@ -55,6 +56,10 @@ private Q_SLOTS:
         QVERIFY(dashboard);
         const QString messages = dashboard->card(QStringLiteral("messages"))->figure();
         QVERIFY2(messages != QStringLiteral("–") && messages != QStringLiteral("0"), qPrintable(messages));
+        // Real mail has months to draw; the newest cohort is a real release, never "(unreleased)".
+        QVERIFY(dashboard->card(QStringLiteral("messages"))->sparkline()->points().size() >= 2);
+        const QString newcomers = dashboard->card(QStringLiteral("newcomers"))->detail();
+        QVERIFY2(!newcomers.contains(QStringLiteral("(unreleased)")), qPrintable(newcomers));
     }
 
     void searchAndReadRealMail()
