@@ -198,6 +198,9 @@ ChartPanel::ChartPanel(QWidget *parent) : QWidget(parent)
     fromLabel->setBuddy(m_from);
     auto *toLabel = new QLabel(tr("&To"), m_rangeBar);
     toLabel->setBuddy(m_to);
+    // Offscreen font metrics cut "To" to "Tc" at the exact size hint (as in the filter bar).
+    for (QLabel *label : {fromLabel, toLabel})
+        label->setMinimumWidth(label->sizeHint().width() + 4);
     m_recent = new QToolButton(m_rangeBar);
     m_recent->setAutoRaise(true);
     auto *all = new QToolButton(m_rangeBar);

@@ -33,7 +33,10 @@ int main(int argc, char *argv[])
                                         QStringLiteral("WxH"), QStringLiteral("1400x900"));
     const QCommandLineOption darkOption(QStringLiteral("dark"), QStringLiteral("Use the dark palette."));
     const QCommandLineOption lightOption(QStringLiteral("light"), QStringLiteral("Use the light palette."));
-    parser.addOptions({dbOption, screenshotOption, viewOption, sizeOption, darkOption, lightOption});
+    const QCommandLineOption releasesOption(QStringLiteral("releases"),
+        QStringLiteral("Per-release views count in feature releases (feature) or every tag (all); overrides the remembered choice."),
+        QStringLiteral("SET"));
+    parser.addOptions({dbOption, screenshotOption, viewOption, sizeOption, darkOption, lightOption, releasesOption});
     parser.process(app);
 
     QTextStream err(stderr);
@@ -49,6 +52,14 @@ int main(int argc, char *argv[])
     kl::gui::MainWindow window;
     if (!screenshot)
         window.restoreState();
+    if (parser.isSet(releasesOption)) {
+        const QString set = parser.value(releasesOption);
+        if (set != QLatin1String("feature") && set != QLatin1String("all")) {
+            err << "kernellens: --releases takes feature or all, not '" << set << "'\n";
+            return 2;
+        }
+        window.setReleaseSet(set == QLatin1String("all") ? kl::models::ReleaseSet::All : kl::models::ReleaseSet::Feature);
+    }
     QString store = parser.value(dbOption);
     if (store.isEmpty())
         store = settings.value(QStringLiteral("store/last")).toString();

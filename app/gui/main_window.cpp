@@ -303,6 +303,14 @@ void MainWindow::restoreState()
         showView(viewName);
 }
 
+void MainWindow::setReleaseSet(models::ReleaseSet set)
+{
+    models::Filter f = m_filterBar->filter();
+    f.releases = set;
+    m_filterBar->setFilter(f);
+    m_context.filter.releases = set;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_sources->hasRunningJob()) {

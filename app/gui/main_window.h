@@ -42,6 +42,8 @@ public:
 
     void saveState() const;
     void restoreState();
+    // Which releases the per-release views count in (the command line's --releases).
+    void setReleaseSet(models::ReleaseSet set);
     void setDarkTheme(bool dark);
 
 public Q_SLOTS:
