@@ -6,7 +6,9 @@
 # --max-seconds S also stops each target after S seconds (the table then shows how far it got).
 # --rss-limit MB raises libFuzzer's memory limit (default 2048) for a target that grows slowly,
 # as search_query does with Xapian's parse-error leak (docs/fuzzing.md).
-# Usage: bench/fuzz/run-long.sh [--runs N] [--max-seconds S] [--rss-limit MB] [BUILD_DIR] [TARGET...]
+# --timeout S is libFuzzer's per-input wall-clock limit (default 30). On a loaded machine a
+# niced fuzzer can be starved past 30 s on an input that replays in milliseconds.
+# Usage: bench/fuzz/run-long.sh [--runs N] [--max-seconds S] [--rss-limit MB] [--timeout S] [BUILD_DIR] [TARGET...]
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/fuzz-env.sh"
 runs=1000000
@@ -15,6 +17,8 @@ seconds=0
 [ "${1:-}" = --max-seconds ] && { seconds=$2; shift 2; }
 rss_limit=2048
 [ "${1:-}" = --rss-limit ] && { rss_limit=$2; shift 2; }
+timeout=30
+[ "${1:-}" = --timeout ] && { timeout=$2; shift 2; }
 build=${1:-$fuzz_root/build-fuzz}; shift || true
 targets=${*:-$fuzz_targets}
 bash "$fuzz_root/scripts/fuzz-build.sh" "$build" || exit 1
@@ -24,7 +28,7 @@ for t in $targets; do
   work=$build/fuzz-long/$t
   rm -rf "$work"; mkdir -p "$work/corpus" "$work/artifacts"
   start=$(date +%s)
-  "$build/fuzz/fuzz_$t" -runs="$runs" -max_total_time="$seconds" -timeout=30 -rss_limit_mb="$rss_limit" -print_final_stats=1 \
+  "$build/fuzz/fuzz_$t" -runs="$runs" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_limit" -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" "$work/corpus" "$fuzz_root/fuzz/corpus/$t" >"$work/log" 2>&1
   rc=$?
   result=ok; ((rc == 0)) || { result="FAILED (rc $rc, $work/log)"; status=1; }
