@@ -441,6 +441,9 @@ QList<QAbstractSeries *> buildLines(QChart *chart, const ChartState &state)
                 upper->append(i, base[i]);
             }
             auto *area = new QAreaSeries(upper, lower);
+            // QAreaSeries does not own its boundary lines: parent them, or every rebuild leaks them.
+            upper->setParent(area);
+            lower->setParent(area);
             area->setName(s.name);
             if (onHover)
                 QObject::connect(area, &QAreaSeries::hovered, chart, [spec, si, onHover](const QPointF &p, bool on) {
