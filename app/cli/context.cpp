@@ -257,14 +257,12 @@ QCommandLineOption releasesOption()
 bool parseReleases(const QCommandLineParser &parser, const QCommandLineOption &option, models::Filter &filter, QString &error)
 {
     const QString value = parser.value(option);
-    if (value == QLatin1String("feature"))
-        filter.releases = models::ReleaseSet::Feature;
-    else if (value == QLatin1String("all"))
-        filter.releases = models::ReleaseSet::All;
-    else {
+    const auto set = models::releaseSetFromName(value);
+    if (!set) {
         error = QStringLiteral("--releases takes feature or all, not '%1'").arg(value);
         return false;
     }
+    filter.releases = *set;
     return true;
 }
 

@@ -260,9 +260,8 @@ Result<bool> storeHasReviewData(Store &store)
     auto has = models::hasReviewData(store);
     if (!has) {
         // A store written before the review schema (opened read-only, so not migrated) has none.
-        auto table = store.db().scalar(
-            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'series_review'"));
-        if (table && table->toLongLong() == 0)
+        auto table = store.db().hasTable(QStringLiteral("series_review"));
+        if (table && !*table)
             return false;
     }
     return has;

@@ -124,7 +124,7 @@ void FilterBar::save(QSettings &settings) const
     settings.setValue(QStringLiteral("until"), f.until);
     settings.setValue(QStringLiteral("subsystem"), f.subsystem);
     settings.setValue(QStringLiteral("list"), f.list);
-    settings.setValue(QStringLiteral("releases"), f.releases == models::ReleaseSet::All ? QStringLiteral("all") : QStringLiteral("feature"));
+    settings.setValue(QStringLiteral("releases"), models::releaseSetName(f.releases));
     settings.endGroup();
 }
 
@@ -136,8 +136,7 @@ void FilterBar::restore(QSettings &settings)
     f.until = settings.value(QStringLiteral("until")).toDate();
     f.subsystem = settings.value(QStringLiteral("subsystem")).toString();
     f.list = settings.value(QStringLiteral("list")).toString();
-    f.releases = settings.value(QStringLiteral("releases")).toString() == QLatin1String("all") ? models::ReleaseSet::All
-                                                                                             : models::ReleaseSet::Feature;
+    f.releases = models::releaseSetFromName(settings.value(QStringLiteral("releases")).toString()).value_or(models::ReleaseSet::Feature);
     settings.endGroup();
     setFilter(f);
 }

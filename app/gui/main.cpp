@@ -53,12 +53,12 @@ int main(int argc, char *argv[])
     if (!screenshot)
         window.restoreState();
     if (parser.isSet(releasesOption)) {
-        const QString set = parser.value(releasesOption);
-        if (set != QLatin1String("feature") && set != QLatin1String("all")) {
-            err << "kernellens: --releases takes feature or all, not '" << set << "'\n";
+        const auto set = kl::models::releaseSetFromName(parser.value(releasesOption));
+        if (!set) {
+            err << "kernellens: --releases takes feature or all, not '" << parser.value(releasesOption) << "'\n";
             return 2;
         }
-        window.setReleaseSet(set == QLatin1String("all") ? kl::models::ReleaseSet::All : kl::models::ReleaseSet::Feature);
+        window.setReleaseSet(*set);
     }
     QString store = parser.value(dbOption);
     if (store.isEmpty())

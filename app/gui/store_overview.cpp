@@ -9,9 +9,8 @@ namespace {
 
 bool hasTable(Database &db, const QString &name)
 {
-    auto n = db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"),
-                       {name});
-    return n && n->toLongLong() > 0;
+    auto has = db.hasTable(name);
+    return has && *has;
 }
 
 qint64 countOf(Database &db, const QString &table)

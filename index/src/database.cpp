@@ -285,6 +285,14 @@ Status Database::forEachRow(const QString &sql, const QVariantList &params,
     }
 }
 
+Result<bool> Database::hasTable(const QString &name)
+{
+    auto n = scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"), {name});
+    if (!n)
+        return n.status();
+    return n->toLongLong() > 0;
+}
+
 Result<QVariant> Database::scalar(const QString &sql, const QVariantList &params)
 {
     auto stmt = prepare(sql);

@@ -40,10 +40,7 @@ Result<GitSource> primarySource(Database &db)
 
 Result<bool> tableExists(Database &db, const QString &name)
 {
-    auto v = db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"), {name});
-    if (!v)
-        return v.status();
-    return v->toLongLong() > 0;
+    return db.hasTable(name);
 }
 
 } // namespace gitfacts

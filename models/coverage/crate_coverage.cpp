@@ -138,10 +138,10 @@ Result<QList<qint64>> crateSources(Store &store)
     QList<qint64> ids;
     // A store made before the crate schema and opened read-only (the GUI) has no crate tables
     // until a read-write run migrates it: it has no crates either.
-    auto hasTable = store.db().scalar(QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crate_runs'"));
+    auto hasTable = store.db().hasTable(QStringLiteral("crate_runs"));
     if (!hasTable)
         return hasTable.status();
-    if (hasTable->isNull())
+    if (!*hasTable)
         return ids;
     KL_TRY(store.db().forEachRow(QStringLiteral("SELECT source_id FROM crate_runs ORDER BY source_id"), {},
                                  [&](const Statement &r) { ids.append(r.int64(0)); }));

@@ -147,10 +147,10 @@ Result<StoreFacts> loadFacts(Database &db)
     f.secondLanguageThreads = *slt;
     // The review stage's second-language series, found by content as well (titles such as
     // "[RFC] Rust support", rust/ paths, cover letters naming the language; docs/review.md).
-    auto reviewed = db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'series_review'"));
+    auto reviewed = db.hasTable(QStringLiteral("series_review"));
     if (!reviewed)
         return reviewed.status();
-    if (reviewed->toLongLong() > 0) {
+    if (*reviewed) {
         auto byContent = idSet(db, QStringLiteral(
             "SELECT DISTINCT m.thread_id FROM series_review r JOIN series s ON s.id = r.series_id "
             "JOIN messages m ON m.id = ifnull(s.cover_message_id, s.first_message_id) WHERE r.language = 'second'"));

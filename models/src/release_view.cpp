@@ -17,19 +17,11 @@ struct StoredRelease
     qint64 rollup = 0;
 };
 
-Result<bool> hasSeriesTable(Database &db)
-{
-    auto n = db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'release_series'"));
-    if (!n)
-        return n.status();
-    return n->toLongLong() > 0;
-}
-
 } // namespace
 
 Result<ReleaseView> ReleaseView::load(Database &db, qint64 sourceId, ReleaseSet set)
 {
-    auto series = hasSeriesTable(db);
+    auto series = db.hasTable(QStringLiteral("release_series"));
     if (!series)
         return series.status();
     // A read-only store made before release series has no table: every tag is unclassified.

@@ -89,6 +89,9 @@ public:
                       const std::function<void(const Statement &)> &visit);
     // A scalar from the first column of the first row, or a null QVariant when there is none.
     Result<QVariant> scalar(const QString &sql, const QVariantList &params = {});
+    // Whether the store has the table: a store made by an older release and opened read-only
+    // (not migrated) lacks the tables added since.
+    Result<bool> hasTable(const QString &name);
 
     qint64 lastInsertRowId() const;
     int changes() const;

@@ -4,6 +4,8 @@
 #include <QDate>
 #include <QString>
 
+#include <optional>
+
 namespace kl::models {
 
 enum class Period { Release, Month, Quarter };
@@ -12,6 +14,20 @@ enum class Period { Release, Month, Quarter };
 // with each maintenance release and release candidate counted under its feature release, or
 // every tag on its own.
 enum class ReleaseSet { Feature, All };
+
+// "feature" / "all", as --releases and the settings spell them; nullopt for another name.
+inline std::optional<ReleaseSet> releaseSetFromName(const QString &name)
+{
+    if (name == QLatin1String("feature"))
+        return ReleaseSet::Feature;
+    if (name == QLatin1String("all"))
+        return ReleaseSet::All;
+    return std::nullopt;
+}
+inline QString releaseSetName(ReleaseSet set)
+{
+    return set == ReleaseSet::All ? QStringLiteral("all") : QStringLiteral("feature");
+}
 
 struct Filter
 {
