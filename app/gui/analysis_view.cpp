@@ -281,7 +281,10 @@ void AnalysisView::present(const report::Section &section)
         m_tabs->setCurrentIndex(currentTab);
     if (m_drill) {
         report::Table hint;
-        hint.note = tr("Select a subsystem to see its bound headers, helpers, modules and drivers.");
+        const bool crate = !section.tables.isEmpty() && section.tables.first().id == QLatin1String("coverage.crate.subsystems");
+        hint.note = crate ? tr("Select a subsystem to see its bound headers, the functions the crate references and "
+                               "those it does not use yet.")
+                          : tr("Select a subsystem to see its bound headers, helpers, modules and drivers.");
         m_drill->setTable(hint);
         if (!m_tables.isEmpty())
             m_tables.first()->sortByColumnKey(QStringLiteral("level"), Qt::DescendingOrder);
@@ -334,32 +337,42 @@ void AnalysisView::onRowSelected(int tableIndex, const QVariantList &row)
             m_reader->showThreadOfMessageId(rootMsgid);
         return;
     }
-    if (m_drill && table.id == QStringLiteral("coverage.subsystems")) {
-        // Drill-down: what this subsystem exposes (bound headers, helpers, modules, drivers).
-        const QString subsystem = cellByKeys(table, row, {QStringLiteral("subsystem"), QStringLiteral("name")});
-        if (subsystem.isEmpty())
-            return;
-        const quint64 generation = ++m_drillGeneration;
-        const QString dir = context().storeDir;
-        const QString release = context().filter.release;
-        runInBackground(this, [dir, release, subsystem]() -> Result<report::Table> {
-            auto store = Store::open(dir, Store::Mode::ReadOnly);
-            if (!store)
-                return store.status();
-            return coverageDrillDown(*store, release, subsystem);
-        }, [this, generation, subsystem](Result<report::Table> items) {
-            if (generation != m_drillGeneration)
-                return;
-            if (items) {
-                m_drill->setTable(*items);
-            } else {
-                report::Table empty;
-                empty.note = items.errorMessage();
-                m_drill->setTable(empty);
-            }
-            Q_EMIT statusMessage(tr("Drill-down: %1").arg(subsystem));
-        });
+    if (m_drill && table.id == QLatin1String("coverage.crate.subsystems")) {
+        showDrillDown(cellByKeys(table, row, {QStringLiteral("subsystem")}), true);
+        return;
     }
+    if (m_drill && table.id == QStringLiteral("coverage.subsystems"))
+        showDrillDown(cellByKeys(table, row, {QStringLiteral("subsystem"), QStringLiteral("name")}), false);
+}
+
+// What one subsystem exposes: at the chosen release of the tree, or (crate) to the binding crates.
+void AnalysisView::showDrillDown(const QString &subsystem, bool crate)
+{
+    if (subsystem.isEmpty())
+        return;
+    const quint64 generation = ++m_drillGeneration;
+    m_drillPending = true;
+    const QString dir = context().storeDir;
+    const QString release = context().filter.release;
+    runInBackground(this, [dir, release, subsystem, crate]() -> Result<report::Table> {
+        auto store = Store::open(dir, Store::Mode::ReadOnly);
+        if (!store)
+            return store.status();
+        return crate ? crateDrillDown(*store, subsystem) : coverageDrillDown(*store, release, subsystem);
+    }, [this, generation, subsystem](Result<report::Table> items) {
+        if (generation != m_drillGeneration)
+            return;
+        if (items) {
+            m_drill->setTable(*items);
+        } else {
+            report::Table empty;
+            empty.note = items.errorMessage();
+            m_drill->setTable(empty);
+        }
+        m_drillPending = false;
+        Q_EMIT statusMessage(tr("Drill-down: %1").arg(subsystem));
+        Q_EMIT drillDownLoaded();
+    });
 }
 
 } // namespace kl::gui

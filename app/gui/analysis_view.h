@@ -30,7 +30,12 @@ public:
     QList<TablePanel *> tablePanels() const { return m_tables; }
     MessageReader *reader() const { return m_reader; }
     TablePanel *drillDown() const { return m_drill; }
+    // A drill-down asked for and not arrived yet (the screenshot waits for it).
+    bool isDrillDownPending() const { return m_drillPending; }
     void refreshTheme() override;
+
+Q_SIGNALS:
+    void drillDownLoaded();
 
 protected:
     void load() override;
@@ -38,6 +43,7 @@ protected:
 private:
     void present(const report::Section &section);
     void onRowSelected(int tableIndex, const QVariantList &row);
+    void showDrillDown(const QString &subsystem, bool crate);
     QString emptyTitle() const;
     QString emptyDetail() const;
 
@@ -53,6 +59,7 @@ private:
     MessageReader *m_reader = nullptr;
     TablePanel *m_drill = nullptr;
     quint64 m_drillGeneration = 0;
+    bool m_drillPending = false;
 };
 
 } // namespace kl::gui

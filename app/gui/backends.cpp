@@ -25,6 +25,7 @@
 #endif
 #if KL_GUI_HAVE_COVERAGE
 #include <kernellens/models/coverage.h>
+#include <kernellens/models/crate_coverage.h>
 #endif
 #if KL_GUI_HAVE_FRICTION
 #include <kernellens/models/friction.h>
@@ -248,6 +249,16 @@ Result<report::Table> coverageDrillDown(Store &store, const QString &release, co
     return table;
 #else
     (void)store, (void)release, (void)subsystem;
+    return Status::error(QStringLiteral("the coverage analysis is not built yet"));
+#endif
+}
+
+Result<report::Table> crateDrillDown(Store &store, const QString &subsystem)
+{
+#if KL_GUI_HAVE_COVERAGE
+    return models::crateSubsystemItems(store, subsystem);
+#else
+    (void)store, (void)subsystem;
     return Status::error(QStringLiteral("the coverage analysis is not built yet"));
 #endif
 }

@@ -64,6 +64,9 @@ struct ThreadNode
 // (bound headers, helpers, modules, drivers, referenced exports).
 bool coverageDrillDownAvailable();
 Result<report::Table> coverageDrillDown(Store &store, const QString &release, const QString &subsystem);
+// The same for a row of a binding crate's per-subsystem table (bound headers, referenced and
+// unreferenced functions).
+Result<report::Table> crateDrillDown(Store &store, const QString &subsystem);
 
 // Patch review (models/review.h): the series browser, its per-series timeline, and the
 // review and mail-onboarding sections.

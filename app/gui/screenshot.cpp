@@ -1,5 +1,6 @@
 #include "screenshot.h"
 
+#include "analysis_view.h"
 #include "main_window.h"
 #include "message_reader.h"
 
@@ -37,6 +38,8 @@ Result<QImage> captureView(MainWindow &window, const QString &viewName, QSize si
     // A selected thread or message loads after the list; give it its own worker round trip.
     if (auto *reader = view->findChild<MessageReader *>(); reader && reader->isVisible())
         waitFor(reader, SIGNAL(loaded()), 5000);
+    if (auto *analysis = qobject_cast<AnalysisView *>(view); analysis && analysis->isDrillDownPending())
+        waitFor(analysis, SIGNAL(drillDownLoaded()), 5000);
     // One turn of the event loop lets layouts and the chart scene settle before grabbing.
     QEventLoop settle;
     QTimer::singleShot(0, &settle, &QEventLoop::quit);

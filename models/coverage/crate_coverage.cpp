@@ -111,6 +111,84 @@ report::Table commitTable(const QList<CommitRow> &commits)
     return t;
 }
 
+struct TagRow
+{
+    QString tag;
+    QString oid;
+    qint64 date = 0;
+};
+
+Result<QList<TagRow>> crateTags(Store &store, qint64 sourceId)
+{
+    QList<TagRow> tags;
+    KL_TRY(store.db().forEachRow(QStringLiteral("SELECT tag, commit_oid, date FROM releases WHERE source_id = ? "
+                                                "ORDER BY ordinal"),
+                                 {sourceId}, [&](const Statement &r) { tags.append({r.text(0), r.text(1), r.int64(2)}); }));
+    return tags;
+}
+
+// The figures of a tag are those of its commit when the commit is on the first-parent line the
+// trend follows; a tag on a side branch gets the last first-parent commit at or before its date,
+// and says so, rather than a tree nobody measured.
+const CommitRow *commitOfTag(const QList<CommitRow> &commits, const TagRow &tag, bool *exact)
+{
+    const CommitRow *before = nullptr;
+    for (const auto &c : commits) {
+        if (c.oid == tag.oid) {
+            *exact = true;
+            return &c;
+        }
+        if (c.time <= tag.date)
+            before = &c;
+    }
+    *exact = false;
+    return before;
+}
+
+// Per tag of the binding repository (empty when it has none: the trend is then per month).
+void addTagTrend(report::Section &section, const QList<CommitRow> &commits, const QList<TagRow> &tags)
+{
+    if (tags.isEmpty())
+        return;
+    report::Table t;
+    t.id = QStringLiteral("coverage.crate.tags");
+    t.title = QStringLiteral("Trend per tag");
+    t.columns = {{QStringLiteral("tag"), QStringLiteral("Tag"), Column::Kind::Text},
+                 {QStringLiteral("commit"), QStringLiteral("Commit"), Column::Kind::Text},
+                 {QStringLiteral("date"), QStringLiteral("Date"), Column::Kind::DateTime},
+                 {QStringLiteral("bound_headers"), QStringLiteral("Bound headers"), Column::Kind::Integer},
+                 {QStringLiteral("referenced_functions"), QStringLiteral("Referenced functions"), Column::Kind::Integer},
+                 {QStringLiteral("modules"), QStringLiteral("Modules"), Column::Kind::Integer},
+                 {QStringLiteral("drivers"), QStringLiteral("Drivers/demos"), Column::Kind::Integer},
+                 {QStringLiteral("api_items"), QStringLiteral("Public API items"), Column::Kind::Integer},
+                 {QStringLiteral("measured_at"), QStringLiteral("Measured at"), Column::Kind::Text}};
+    report::Chart chart;
+    chart.id = QStringLiteral("coverage.crate.tags");
+    chart.title = QStringLiteral("Binding crate per tag");
+    chart.kind = report::Chart::Kind::Line;
+    chart.xTitle = QStringLiteral("tag");
+    report::Series headers{QStringLiteral("bound headers"), {}}, functions{QStringLiteral("referenced functions"), {}},
+        modules{QStringLiteral("modules"), {}};
+    for (const TagRow &tag : tags) {
+        bool exact = false;
+        const CommitRow *c = commitOfTag(commits, tag, &exact);
+        if (!c)
+            continue; // tagged before the crate's first commit on the line: nothing measured
+        const QString measured = exact ? QStringLiteral("the tagged commit")
+                                       : QStringLiteral("%1, the first-parent commit before it (the tag is on a side branch)")
+                                             .arg(c->oid.left(12));
+        t.rows.append({tag.tag, tag.oid.left(12), QDateTime::fromSecsSinceEpoch(tag.date, Qt::UTC), c->boundHeaders,
+                       c->referencedFunctions, c->modules, c->drivers, c->apiItems, measured});
+        chart.categories.append(tag.tag);
+        headers.values.append(c->boundHeaders);
+        functions.values.append(c->referencedFunctions);
+        modules.values.append(c->modules);
+    }
+    chart.series = {headers, functions, modules};
+    section.tables.append(t);
+    section.charts.append(chart);
+}
+
 } // namespace
 
 double CrateSubsystem::share() const
@@ -218,8 +296,11 @@ Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId)
     auto commits = crateCommits(store, sourceId);
     auto authors = authorConcentration(store, sourceId);
     auto items = itemTable(store, sourceId);
-    if (!subsystems || !commits || !authors || !items)
-        return !subsystems ? subsystems.status() : !commits ? commits.status() : !authors ? authors.status() : items.status();
+    auto tags = crateTags(store, sourceId);
+    if (!subsystems || !commits || !authors || !items || !tags)
+        return !subsystems ? subsystems.status() : !commits ? commits.status() : !authors ? authors.status()
+               : !items    ? items.status()
+                           : tags.status();
 
     report::Section section;
     section.id = QStringLiteral("coverage");
@@ -231,7 +312,8 @@ Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId)
         "headers and of the headers they include that the tree has; referenced functions are those named as "
         "bindings::NAME in the crate's Rust files, directly or through the fn_/rust_bindings_ wrappers bindings.h "
         "defines. Churn counts public items (pub fn/struct/enum/trait/type/const/static/mod) of <crate>/src/**.rs "
-        "added and removed per month. See docs/coverage.md.").arg(run->toString());
+        "added and removed per month. The trend is per first-parent commit, per month and, when the repository has "
+        "release tags, per tag. See docs/coverage.md.").arg(run->toString());
     section.tables.append(subsystemTable(*subsystems));
     section.tables.append(*items);
 
@@ -319,7 +401,48 @@ Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId)
                       .arg(authors->commits).arg(authors->lines).arg(authors->authors.size());
     section.tables.append(people);
     section.charts = {trendChart, churnChart};
+    addTagTrend(section, *commits, *tags);
     return section;
+}
+
+namespace {
+
+// A chart of the C tree's releases with nothing but zeros (a tree with no bindings of its own,
+// as freebsd-src next to an out-of-tree crate) would be an empty tab in front of the reader.
+bool chartHasData(const report::Chart &chart)
+{
+    for (const auto &series : chart.series)
+        for (double v : series.values)
+            if (std::isfinite(v) && v != 0)
+                return true;
+    return false;
+}
+
+} // namespace
+
+Result<report::Table> crateSubsystemItems(Store &store, const QString &subsystem)
+{
+    report::Table t;
+    t.id = QStringLiteral("coverage.crate.subsystem-items");
+    t.title = QStringLiteral("%1: bound C API").arg(subsystem);
+    t.columns = {{QStringLiteral("kind"), QStringLiteral("Kind"), Column::Kind::Text},
+                 {QStringLiteral("name"), QStringLiteral("Name"), Column::Kind::Text},
+                 {QStringLiteral("path"), QStringLiteral("Path"), Column::Kind::Text},
+                 {QStringLiteral("detail"), QStringLiteral("Detail"), Column::Kind::Text}};
+    // Bound headers, then what the crate references, then what the headers declare and the
+    // crate does not use yet: the last group is the subsystem's unbound API.
+    KL_TRY(store.db().forEachRow(
+        QStringLiteral(
+            "SELECT CASE kind WHEN 'bound-header' THEN 'bound header' WHEN 'referenced-function' THEN 'referenced function' "
+            "ELSE 'declared, not referenced' END, name, path, detail FROM crate_items i WHERE subsystem = ? AND "
+            "(kind IN ('bound-header', 'referenced-function') OR (kind = 'declared-function' AND NOT EXISTS ("
+            "SELECT 1 FROM crate_items r WHERE r.source_id = i.source_id AND r.kind = 'referenced-function' "
+            "AND r.name = i.name))) GROUP BY kind, name, path "
+            "ORDER BY CASE kind WHEN 'bound-header' THEN 0 WHEN 'referenced-function' THEN 1 ELSE 2 END, name"),
+        {subsystem}, [&](const Statement &r) { t.rows.append({r.text(0), r.text(1), r.text(2), r.text(3)}); }));
+    if (t.rows.isEmpty())
+        t.note = QStringLiteral("The binding crate binds no header of %1.").arg(subsystem);
+    return t;
 }
 
 Result<report::Section> withCrateSections(Store &store, Result<report::Section> releaseSection)
@@ -347,7 +470,16 @@ Result<report::Section> withCrateSections(Store &store, Result<report::Section> 
     if (releaseSection) {
         merged->method += QStringLiteral(" ") + releaseSection->title + QStringLiteral(": ") + releaseSection->method;
         merged->tables += releaseSection->tables;
-        merged->charts += releaseSection->charts;
+        QStringList empty;
+        for (const report::Chart &chart : std::as_const(releaseSection->charts)) {
+            if (chartHasData(chart))
+                merged->charts.append(chart);
+            else
+                empty.append(chart.title);
+        }
+        if (!empty.isEmpty())
+            merged->method += QStringLiteral(" Charts of the tree's releases left out because every value is 0 (the "
+                                             "tree has no bindings of its own): %1.").arg(empty.join(QStringLiteral("; ")));
     }
     return *merged;
 }

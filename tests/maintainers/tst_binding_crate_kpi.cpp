@@ -26,6 +26,8 @@ private Q_SLOTS:
     void churnPerMonth();
     void authorConcentration();
     void reportSection();
+    void subsystemDrillDown();
+    void emptyTreeChartsLeftOut();
     void rerunReplaces();
     void cliIngestAndCoverage();
 
@@ -228,6 +230,65 @@ void TestBindingCrateKpi::reportSection()
     QCOMPARE(section->tables.at(3).rows.size(), 437);
     QCOMPARE(section->charts.size(), 2);
     QVERIFY(section->tables.last().note.startsWith(QStringLiteral("Top 1: 100.0 % of commits, 100.0 % of lines")));
+}
+
+// The GUI's drill-down of a row of the per-subsystem table: the bound headers, the referenced
+// functions and the declared ones the crate does not use, consistent with the table's figures.
+void TestBindingCrateKpi::subsystemDrillDown()
+{
+    auto store = Store::open(m_storeDir, Store::Mode::ReadOnly);
+    QVERIFY(store);
+    auto subsystems = models::crateSubsystems(*store, m_source);
+    QVERIFY(subsystems);
+    for (const QString &name : {QStringLiteral("sys/sys"), QStringLiteral("sys/dev/ofw")}) {
+        auto it = std::find_if(subsystems->cbegin(), subsystems->cend(), [&](const auto &s) { return s.subsystem == name; });
+        QVERIFY(it != subsystems->cend());
+        auto items = models::crateSubsystemItems(*store, name);
+        QVERIFY2(items, qPrintable(items.errorMessage()));
+        QHash<QString, QSet<QString>> byKind;
+        for (const auto &row : items->rows)
+            byKind[row.at(0).toString()].insert(row.at(1).toString());
+        QCOMPARE(byKind.value(QStringLiteral("bound header")).size(), it->boundHeaders);
+        QCOMPARE(byKind.value(QStringLiteral("referenced function")).size(), it->referencedFunctions);
+        QCOMPARE(byKind.value(QStringLiteral("declared, not referenced")).size() + it->referencedFunctions,
+                 it->declaredFunctions);
+    }
+    auto ofw = models::crateSubsystemItems(*store, QStringLiteral("sys/dev/ofw"));
+    QVERIFY(ofw);
+    QVERIFY(std::any_of(ofw->rows.cbegin(), ofw->rows.cend(), [](const auto &row) {
+        return row.at(0).toString() == QLatin1String("referenced function")
+            && row.at(1).toString() == QLatin1String("ofw_bus_is_compatible");
+    }));
+    auto none = models::crateSubsystemItems(*store, QStringLiteral("no/such/subsystem"));
+    QVERIFY(none && none->rows.isEmpty() && none->note.contains(QStringLiteral("binds no header")));
+}
+
+// Next to a crate, a release chart of the C tree with only zeros (no bindings in the tree) is
+// left out and named; one with data stays, after the crate's charts.
+void TestBindingCrateKpi::emptyTreeChartsLeftOut()
+{
+    auto store = Store::open(m_storeDir, Store::Mode::ReadOnly);
+    QVERIFY(store);
+    report::Section tree;
+    tree.title = QStringLiteral("Binding coverage");
+    tree.method = QStringLiteral("Release figures.");
+    report::Chart levels;
+    levels.title = QStringLiteral("Adoption level by release");
+    levels.categories = {QStringLiteral("release/15.0.0")};
+    levels.series = {{QStringLiteral("sys/sys"), {0}}, {QStringLiteral("sys/kern"), {0}}};
+    report::Chart lines = levels;
+    lines.title = QStringLiteral("Lines");
+    lines.series = {{QStringLiteral("C"), {10096}}};
+    tree.charts = {levels, lines};
+    auto merged = models::withCrateSections(*store, tree);
+    QVERIFY2(merged, qPrintable(merged.errorMessage()));
+    QStringList titles;
+    for (const auto &c : merged->charts)
+        titles << c.title;
+    QCOMPARE(titles, (QStringList{QStringLiteral("Binding crate per month"),
+                                  QStringLiteral("Public API items added and removed per month"), QStringLiteral("Lines")}));
+    QVERIFY(merged->method.contains(QStringLiteral("left out because every value is 0")));
+    QVERIFY(merged->method.contains(QStringLiteral("Adoption level by release")));
 }
 
 void TestBindingCrateKpi::rerunReplaces()

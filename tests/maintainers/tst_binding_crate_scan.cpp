@@ -3,6 +3,8 @@
 // tree; and the error for a binding repository without bindings.h.
 #include <kernellens/ingest/binding_crate.h>
 #include <kernellens/index/store.h>
+#include <kernellens/ingest/git_ingest.h>
+#include <kernellens/models/crate_coverage.h>
 
 #include "maintainers/binding_crate.h"
 #include "../git/scratch_repo.h"
@@ -195,6 +197,70 @@ private Q_SLOTS:
                  QStringLiteral("0,1"));
         QCOMPARE(store->db().scalar(QStringLiteral("SELECT subsystem_scheme FROM crate_runs"))->toString(),
                  QStringLiteral("dirs"));
+    }
+
+    // A binding repository with release tags gets a trend per tag: a tag on the first-parent line
+    // has its commit's figures, one on a side branch those of the first-parent commit before it.
+    void trendPerTag()
+    {
+        testing::Scratch tree;
+        tree.write(QStringLiteral("sys/sys/uio.h"), fixture("sys/sys/uio.h"));
+        tree.commit(QStringLiteral("tree"));
+        testing::Scratch crate;
+        crate.write(QStringLiteral("bindings.h"), "#include <sys/uio.h>\n");
+        crate.write(QStringLiteral("kpi/src/lib.rs"), "pub fn f() {}\n");
+        crate.at(QStringLiteral("2025-01-01T12:00:00Z"));
+        crate.commit(QStringLiteral("first"));
+        crate.tag(QStringLiteral("v0.1"));
+        crate.write(QStringLiteral("kpi/src/lib.rs"), "pub fn f() { bindings::uiomove(); }\npub fn g() {}\n");
+        crate.at(QStringLiteral("2025-02-01T12:00:00Z"));
+        crate.commit(QStringLiteral("uiomove"));
+        crate.git({QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("side")});
+        crate.write(QStringLiteral("kpi/src/side.rs"), "pub fn s() {}\n");
+        crate.at(QStringLiteral("2025-03-01T12:00:00Z"));
+        const QString sideOid = crate.commit(QStringLiteral("side"));
+        crate.tag(QStringLiteral("v0.2"));
+        crate.git({QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("master")});
+        crate.write(QStringLiteral("kpi/src/bus.rs"), "pub fn b() {}\n");
+        crate.at(QStringLiteral("2025-04-01T12:00:00Z"));
+        crate.commit(QStringLiteral("bus"));
+        crate.git({QStringLiteral("merge"), QStringLiteral("-q"), QStringLiteral("--no-ff"), QStringLiteral("-m"),
+                   QStringLiteral("merge side"), QStringLiteral("side")});
+        crate.tag(QStringLiteral("v0.3"));
+
+        QTemporaryDir dir;
+        auto store = Store::open(dir.path(), Store::Mode::ReadWrite);
+        QVERIFY(store);
+        ingest::GitIngestOptions options;
+        options.source = crate.path();
+        JobContext ctx;
+        auto summary = ingest::ingestGit(*store, options, ctx);
+        QVERIFY2(summary, qPrintable(summary.errorMessage()));
+        QVERIFY2(ingest::analyzeBindingCrate(*store, summary->sourceId, summary->repositoryPath, tree.path(), ctx), "crate");
+        auto section = models::crateCoverageSection(*store, summary->sourceId);
+        QVERIFY2(section, qPrintable(section.errorMessage()));
+        const report::Table *tags = nullptr;
+        for (const auto &t : section->tables)
+            if (t.id == QLatin1String("coverage.crate.tags"))
+                tags = &t;
+        QVERIFY(tags);
+        QCOMPARE(tags->rows.size(), 3);
+        // tag, bound headers, referenced functions, modules, api items (first-parent: first, uiomove, bus, merge)
+        auto row = [&](int i) {
+            const auto &r = tags->rows.at(i);
+            return QStringList{r.at(0).toString(), r.at(3).toString(), r.at(4).toString(), r.at(5).toString(),
+                               r.at(7).toString()};
+        };
+        QCOMPARE(row(0), QStringLiteral("v0.1,1,0,1,1").split(QLatin1Char(',')));
+        QCOMPARE(row(1), QStringLiteral("v0.2,1,1,1,2").split(QLatin1Char(','))); // side commit: figures of "uiomove"
+        QVERIFY(tags->rows.at(1).at(8).toString().contains(QLatin1String("side branch")));
+        QCOMPARE(tags->rows.at(1).at(1).toString(), sideOid.left(12));
+        QCOMPARE(row(2), QStringLiteral("v0.3,1,1,3,4").split(QLatin1Char(',')));
+        QCOMPARE(tags->rows.at(2).at(8).toString(), QStringLiteral("the tagged commit"));
+        bool chart = false;
+        for (const auto &c : section->charts)
+            chart |= c.id == QLatin1String("coverage.crate.tags") && c.categories.size() == 3;
+        QVERIFY(chart);
     }
 };
 

@@ -49,11 +49,17 @@ Result<AuthorConcentration> authorConcentration(Store &store, qint64 sourceId);
 
 // Tables coverage.crate.subsystems, coverage.crate.items, coverage.crate.trend (per month),
 // coverage.crate.commits (per commit), coverage.crate.churn, coverage.crate.authors; charts
-// coverage.crate.trend and coverage.crate.churn.
+// coverage.crate.trend and coverage.crate.churn; when the binding repository has release tags,
+// table and chart coverage.crate.tags (per tag) after them.
 Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId);
 
+// Drill-down of one row of coverage.crate.subsystems, over every crate of the store: its bound
+// headers, the functions the crates reference, and the declared functions no crate references.
+Result<report::Table> crateSubsystemItems(Store &store, const QString &subsystem);
+
 // With binding crates: the crates' tables and charts first, then the release coverage's (ids
-// unchanged; without an analysed release, the crates' alone). Without crates: releaseSection.
+// unchanged; without an analysed release, the crates' alone; release charts whose values are all
+// 0 are left out and named in the method note). Without crates: releaseSection.
 Result<report::Section> withCrateSections(Store &store, Result<report::Section> releaseSection);
 
 } // namespace kl::models
