@@ -40,9 +40,11 @@ Result<QImage> captureView(MainWindow &window, const QString &viewName, QSize si
         waitFor(reader, SIGNAL(loaded()), 5000);
     if (auto *analysis = qobject_cast<AnalysisView *>(view); analysis && analysis->isDrillDownPending())
         waitFor(analysis, SIGNAL(drillDownLoaded()), 5000);
-    // One turn of the event loop lets layouts and the chart scene settle before grabbing.
+    // Let layouts and the chart scene settle before grabbing. One event-loop turn was not enough:
+    // a chart relabelled for its final width (liburing, All tags: 16 → 11 labels) redraws its
+    // axis only after Qt Charts' deferred layout, and the grab showed the stale, colliding labels.
     QEventLoop settle;
-    QTimer::singleShot(0, &settle, &QEventLoop::quit);
+    QTimer::singleShot(300, &settle, &QEventLoop::quit);
     settle.exec();
     return window.grab().toImage();
 }
