@@ -91,6 +91,37 @@ Result<report::Table> itemTable(Store &store, qint64 sourceId)
     return t;
 }
 
+// The figures every trend row of the crate carries, per commit or per tag.
+QList<Column> figureColumns()
+{
+    return {{QStringLiteral("bound_headers"), QStringLiteral("Bound headers"), Column::Kind::Integer},
+            {QStringLiteral("referenced_functions"), QStringLiteral("Referenced functions"), Column::Kind::Integer},
+            {QStringLiteral("references"), QStringLiteral("bindings:: names"), Column::Kind::Integer},
+            {QStringLiteral("modules"), QStringLiteral("Modules"), Column::Kind::Integer},
+            {QStringLiteral("drivers"), QStringLiteral("Drivers/demos"), Column::Kind::Integer},
+            {QStringLiteral("api_items"), QStringLiteral("Public API items"), Column::Kind::Integer}};
+}
+
+QVariantList figures(const CommitRow &c)
+{
+    return {c.boundHeaders, c.referencedFunctions, c.references, c.modules, c.drivers, c.apiItems};
+}
+
+// The three lines of the crate's trend charts (per month, per tag).
+struct TrendSeries
+{
+    report::Series headers{QStringLiteral("bound headers"), {}};
+    report::Series functions{QStringLiteral("referenced functions"), {}};
+    report::Series modules{QStringLiteral("modules"), {}};
+    void append(const CommitRow &c)
+    {
+        headers.values.append(c.boundHeaders);
+        functions.values.append(c.referencedFunctions);
+        modules.values.append(c.modules);
+    }
+    QList<report::Series> all() const { return {headers, functions, modules}; }
+};
+
 report::Table commitTable(const QList<CommitRow> &commits)
 {
     report::Table t;
@@ -98,16 +129,10 @@ report::Table commitTable(const QList<CommitRow> &commits)
     t.title = QStringLiteral("Trend per commit");
     t.columns = {{QStringLiteral("ord"), QStringLiteral("#"), Column::Kind::Integer},
                  {QStringLiteral("commit"), QStringLiteral("Commit"), Column::Kind::Text},
-                 {QStringLiteral("date"), QStringLiteral("Date"), Column::Kind::DateTime},
-                 {QStringLiteral("bound_headers"), QStringLiteral("Bound headers"), Column::Kind::Integer},
-                 {QStringLiteral("referenced_functions"), QStringLiteral("Referenced functions"), Column::Kind::Integer},
-                 {QStringLiteral("references"), QStringLiteral("bindings:: names"), Column::Kind::Integer},
-                 {QStringLiteral("modules"), QStringLiteral("Modules"), Column::Kind::Integer},
-                 {QStringLiteral("drivers"), QStringLiteral("Drivers/demos"), Column::Kind::Integer},
-                 {QStringLiteral("api_items"), QStringLiteral("Public API items"), Column::Kind::Integer}};
+                 {QStringLiteral("date"), QStringLiteral("Date"), Column::Kind::DateTime}};
+    t.columns += figureColumns();
     for (const auto &c : commits)
-        t.rows.append({c.ord + 1, c.oid.left(12), QDateTime::fromSecsSinceEpoch(c.time, Qt::UTC), c.boundHeaders,
-                       c.referencedFunctions, c.references, c.modules, c.drivers, c.apiItems});
+        t.rows.append(QVariantList{c.ord + 1, c.oid.left(12), QDateTime::fromSecsSinceEpoch(c.time, Qt::UTC)} + figures(c));
     return t;
 }
 
@@ -155,20 +180,15 @@ void addTagTrend(report::Section &section, const QList<CommitRow> &commits, cons
     t.title = QStringLiteral("Trend per tag");
     t.columns = {{QStringLiteral("tag"), QStringLiteral("Tag"), Column::Kind::Text},
                  {QStringLiteral("commit"), QStringLiteral("Commit"), Column::Kind::Text},
-                 {QStringLiteral("date"), QStringLiteral("Date"), Column::Kind::DateTime},
-                 {QStringLiteral("bound_headers"), QStringLiteral("Bound headers"), Column::Kind::Integer},
-                 {QStringLiteral("referenced_functions"), QStringLiteral("Referenced functions"), Column::Kind::Integer},
-                 {QStringLiteral("modules"), QStringLiteral("Modules"), Column::Kind::Integer},
-                 {QStringLiteral("drivers"), QStringLiteral("Drivers/demos"), Column::Kind::Integer},
-                 {QStringLiteral("api_items"), QStringLiteral("Public API items"), Column::Kind::Integer},
-                 {QStringLiteral("measured_at"), QStringLiteral("Measured at"), Column::Kind::Text}};
+                 {QStringLiteral("date"), QStringLiteral("Date"), Column::Kind::DateTime}};
+    t.columns += figureColumns();
+    t.columns.append({QStringLiteral("measured_at"), QStringLiteral("Measured at"), Column::Kind::Text});
     report::Chart chart;
     chart.id = QStringLiteral("coverage.crate.tags");
     chart.title = QStringLiteral("Binding crate per tag");
     chart.kind = report::Chart::Kind::Line;
     chart.xTitle = QStringLiteral("tag");
-    report::Series headers{QStringLiteral("bound headers"), {}}, functions{QStringLiteral("referenced functions"), {}},
-        modules{QStringLiteral("modules"), {}};
+    TrendSeries series;
     for (const TagRow &tag : tags) {
         bool exact = false;
         const CommitRow *c = commitOfTag(commits, tag, &exact);
@@ -177,14 +197,12 @@ void addTagTrend(report::Section &section, const QList<CommitRow> &commits, cons
         const QString measured = exact ? QStringLiteral("the tagged commit")
                                        : QStringLiteral("%1, the first-parent commit before it (the tag is on a side branch)")
                                              .arg(c->oid.left(12));
-        t.rows.append({tag.tag, tag.oid.left(12), QDateTime::fromSecsSinceEpoch(tag.date, Qt::UTC), c->boundHeaders,
-                       c->referencedFunctions, c->modules, c->drivers, c->apiItems, measured});
+        t.rows.append(QVariantList{tag.tag, tag.oid.left(12), QDateTime::fromSecsSinceEpoch(tag.date, Qt::UTC)} + figures(*c)
+                      + QVariantList{measured});
         chart.categories.append(tag.tag);
-        headers.values.append(c->boundHeaders);
-        functions.values.append(c->referencedFunctions);
-        modules.values.append(c->modules);
+        series.append(*c);
     }
-    chart.series = {headers, functions, modules};
+    chart.series = series.all();
     section.tables.append(t);
     section.charts.append(chart);
 }
@@ -337,17 +355,14 @@ Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId)
     trendChart.title = QStringLiteral("Binding crate per month");
     trendChart.kind = report::Chart::Kind::Line;
     trendChart.xTitle = QStringLiteral("month");
-    report::Series headers{QStringLiteral("bound headers"), {}}, functions{QStringLiteral("referenced functions"), {}},
-        modules{QStringLiteral("modules"), {}};
+    TrendSeries series;
     for (auto it = lastOfMonth.constBegin(); it != lastOfMonth.constEnd(); ++it) {
         const CommitRow &c = it.value();
         trend.rows.append({it.key(), commitsOfMonth.value(it.key()), c.boundHeaders, c.referencedFunctions, c.modules, c.apiItems});
         trendChart.categories.append(it.key());
-        headers.values.append(c.boundHeaders);
-        functions.values.append(c.referencedFunctions);
-        modules.values.append(c.modules);
+        series.append(c);
     }
-    trendChart.series = {headers, functions, modules};
+    trendChart.series = series.all();
     section.tables.append(trend);
     section.tables.append(commitTable(*commits));
 

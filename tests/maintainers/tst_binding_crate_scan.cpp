@@ -248,15 +248,18 @@ private Q_SLOTS:
         // tag, bound headers, referenced functions, modules, api items (first-parent: first, uiomove, bus, merge)
         auto row = [&](int i) {
             const auto &r = tags->rows.at(i);
-            return QStringList{r.at(0).toString(), r.at(3).toString(), r.at(4).toString(), r.at(5).toString(),
-                               r.at(7).toString()};
+            return QStringList{r.at(tags->columnIndex(QStringLiteral("tag"))).toString(),
+                               r.at(tags->columnIndex(QStringLiteral("bound_headers"))).toString(),
+                               r.at(tags->columnIndex(QStringLiteral("referenced_functions"))).toString(),
+                               r.at(tags->columnIndex(QStringLiteral("modules"))).toString(),
+                               r.at(tags->columnIndex(QStringLiteral("api_items"))).toString()};
         };
         QCOMPARE(row(0), QStringLiteral("v0.1,1,0,1,1").split(QLatin1Char(',')));
         QCOMPARE(row(1), QStringLiteral("v0.2,1,1,1,2").split(QLatin1Char(','))); // side commit: figures of "uiomove"
-        QVERIFY(tags->rows.at(1).at(8).toString().contains(QLatin1String("side branch")));
+        QVERIFY(tags->rows.at(1).at(tags->columnIndex(QStringLiteral("measured_at"))).toString().contains(QLatin1String("side branch")));
         QCOMPARE(tags->rows.at(1).at(1).toString(), sideOid.left(12));
         QCOMPARE(row(2), QStringLiteral("v0.3,1,1,3,4").split(QLatin1Char(',')));
-        QCOMPARE(tags->rows.at(2).at(8).toString(), QStringLiteral("the tagged commit"));
+        QCOMPARE(tags->rows.at(2).at(tags->columnIndex(QStringLiteral("measured_at"))).toString(), QStringLiteral("the tagged commit"));
         bool chart = false;
         for (const auto &c : section->charts)
             chart |= c.id == QLatin1String("coverage.crate.tags") && c.categories.size() == 3;
