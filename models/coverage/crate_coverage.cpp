@@ -207,6 +207,17 @@ void addTagTrend(report::Section &section, const QList<CommitRow> &commits, cons
     section.charts.append(chart);
 }
 
+// A chart of the C tree's releases with nothing but zeros (a tree with no bindings of its own,
+// as freebsd-src next to an out-of-tree crate) would be an empty tab in front of the reader.
+bool chartHasData(const report::Chart &chart)
+{
+    for (const auto &series : chart.series)
+        for (double v : series.values)
+            if (std::isfinite(v) && v != 0)
+                return true;
+    return false;
+}
+
 } // namespace
 
 double CrateSubsystem::share() const
@@ -419,21 +430,6 @@ Result<report::Section> crateCoverageSection(Store &store, qint64 sourceId)
     addTagTrend(section, *commits, *tags);
     return section;
 }
-
-namespace {
-
-// A chart of the C tree's releases with nothing but zeros (a tree with no bindings of its own,
-// as freebsd-src next to an out-of-tree crate) would be an empty tab in front of the reader.
-bool chartHasData(const report::Chart &chart)
-{
-    for (const auto &series : chart.series)
-        for (double v : series.values)
-            if (std::isfinite(v) && v != 0)
-                return true;
-    return false;
-}
-
-} // namespace
 
 Result<report::Table> crateSubsystemItems(Store &store, const QString &subsystem)
 {
